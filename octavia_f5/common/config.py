@@ -1,0 +1,183 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Every configuration option of octavia_f5, grouped by the part that reads it.
+
+The driver runs inside Octavia's processes (octavia-api, octavia-driver-agent) and reads the
+same configuration files, so each of our groups carries an ``f5_`` prefix that can never clash
+with one of Octavia's own groups.
+"""
+
+from octavia_lib.api.drivers import driver_lib
+from oslo_config import cfg
+
+BIGIP_GROUP = 'f5_bigip'
+NETWORK_GROUP = 'f5_network'
+JOBBOARD_GROUP = 'f5_jobboard'
+WORKER_GROUP = 'f5_worker'
+DRIVER_AGENT_GROUP = 'f5_driver_agent'
+POLLER_GROUP = 'f5_poller'
+RECONCILER_GROUP = 'f5_reconciler'
+
+bigip_opts = [
+    cfg.ListOpt('devices', default=[],
+                help='Management URLs of the BIG-IP devices, e.g. '
+                     'https://192.0.2.10,https://192.0.2.11. One URL for a standalone '
+                     'device; several for a sync-failover pair or group, of which the '
+                     'active one receives all writes.'),
+    cfg.StrOpt('username', default='admin',
+               help='BIG-IP user with the Administrator role on the managed partitions.'),
+    cfg.StrOpt('password', secret=True,
+               help='Password of the BIG-IP user. Never logged.'),
+    cfg.StrOpt('auth_method', default='token',
+               choices=[('token', 'log in once per device (/mgmt/shared/authn/login) and '
+                                  'reuse the token; required for remote (LDAP/RADIUS) users'),
+                        ('basic', 'send HTTP Basic credentials with every request')],
+               help='How the client authenticates to the devices.'),
+    cfg.IntOpt('token_timeout', default=36000, min=300, max=36000,
+               help='Lifetime in seconds requested for a login token (BIG-IP caps it at '
+                    '36000). The client renews the token before it expires.'),
+    cfg.StrOpt('verify', default='true',
+               help='TLS verification of the devices\' certificates: "true" (the system '
+                    'CA store), "false" (no verification; not for production), or the '
+                    'path of a CA bundle file.'),
+    cfg.FloatOpt('connect_timeout', default=5.0, min=0.1,
+                 help='Seconds to wait for a TCP/TLS connection to a device.'),
+    cfg.FloatOpt('read_timeout', default=60.0, min=1.0,
+                 help='Seconds to wait for a device\'s answer. BIG-IP\'s own REST '
+                      'timeout is 60 s (restjavad.timeout).'),
+    cfg.IntOpt('max_retries', default=4, min=0,
+               help='Retries of an idempotent request (GET, PUT, PATCH, DELETE) after a '
+                    'connection error or a device-busy answer. A POST is never repeated '
+                    'blindly.'),
+    cfg.FloatOpt('retry_backoff', default=0.5, min=0.0,
+                 help='Initial back-off in seconds between retries; doubled each retry.'),
+    cfg.FloatOpt('retry_max_backoff', default=8.0, min=0.0,
+                 help='Upper bound in seconds of one back-off between retries.'),
+    cfg.IntOpt('connection_pool_size', default=8, min=1,
+               help='Keep-alive connections kept open per device.'),
+    cfg.StrOpt('device_group',
+               help='Sync-failover device group. When set, changes are config-synced '
+                    'to the group after each operation (see sync_mode).'),
+    cfg.StrOpt('sync_mode', default='config-sync',
+               choices=[('config-sync', 'write to the active device, then run '
+                                        '"config-sync to-group <device_group>"'),
+                        ('write-all', 'write every change to every device directly'),
+                        ('none', 'write to the active device only; the device group '
+                                 'syncs itself (auto-sync)')],
+               help='How changes reach the other devices of an HA group.'),
+    cfg.IntOpt('save_config_interval', default=600, min=0,
+               help='Seconds between "save sys config" runs on each device after it '
+                    'changed; 0 disables saving (the running configuration is then lost '
+                    'when the device reboots).'),
+]
+
+network_opts = [
+    cfg.StrOpt('partition_prefix', default='octavia_',
+               help='Prefix of the BIG-IP partition created for each Octavia project: '
+                    '<prefix><project_id>. The driver never touches partitions without '
+                    'this prefix.'),
+    cfg.StrOpt('route_domain_policy', default='per-partition',
+               choices=[('per-partition', 'each project partition gets its own route '
+                                          'domain, so tenants\' addresses may overlap'),
+                        ('common', 'every object uses route domain 0 (/Common/0)')],
+               help='How tenant address spaces are separated on the device.'),
+    cfg.IntOpt('route_domain_min', default=2, min=1, max=65534,
+               help='Lowest route-domain id the driver allocates.'),
+    cfg.IntOpt('route_domain_max', default=65534, min=1, max=65534,
+               help='Highest route-domain id the driver allocates.'),
+    cfg.StrOpt('snat_mode', default='automap',
+               choices=[('automap', 'source address translation to the self IPs'),
+                        ('snatpool', 'translation to the SNAT pool named by snat_pool'),
+                        ('none', 'no source address translation (members route back '
+                                 'through the BIG-IP)')],
+               help='Default source address translation of virtual servers; a flavor '
+                    'may override it.'),
+    cfg.StrOpt('snat_pool',
+               help='Full path of an existing SNAT pool, for snat_mode = snatpool.'),
+]
+
+jobboard_opts = [
+    cfg.StrOpt('redis_host', default='127.0.0.1',
+               help='Redis server that holds the TaskFlow jobboard.'),
+    cfg.PortOpt('redis_port', default=6379, help='Port of the Redis server.'),
+    cfg.StrOpt('redis_password', secret=True, help='Password of the Redis server.'),
+    cfg.IntOpt('redis_db', default=0, min=0, help='Redis database number.'),
+    cfg.BoolOpt('redis_ssl', default=False, help='Connect to Redis over TLS.'),
+    cfg.StrOpt('board_name', default='octavia_f5_jobs',
+               help='Name of the jobboard; every API node and worker of one deployment '
+                    'must use the same name.'),
+    cfg.IntOpt('claim_expiry', default=30, min=5,
+               help='Seconds after which a dead worker\'s claim on a job expires so '
+                    'that another worker resumes the job.'),
+    cfg.StrOpt('persistence_connection', secret=True,
+               default='sqlite:////var/lib/octavia-f5/taskflow.sqlite',
+               help='SQLAlchemy URL of the TaskFlow persistence database (flow and task '
+                    'states, used to resume a job). Shared by all workers.'),
+    cfg.StrOpt('secret_key', secret=True,
+               help='Fernet key (urlsafe base64 of 32 bytes) that encrypts certificate '
+                    'and key material inside job payloads. Must be the same on every API '
+                    'node and worker.'),
+]
+
+worker_opts = [
+    cfg.IntOpt('conductor_threads', default=4, min=1,
+               help='Jobs one worker process runs at the same time.'),
+    cfg.IntOpt('object_commit_timeout', default=60, min=1,
+               help='Seconds a job waits for Octavia to commit the object it is about '
+                    '(the driver is called before Octavia\'s transaction commits).'),
+    cfg.IntOpt('status_update_retries', default=15, min=1,
+               help='Attempts to report a status to the driver agent before giving up.'),
+    cfg.FloatOpt('status_update_max_backoff', default=10.0, min=0.1,
+                 help='Upper bound in seconds of the back-off between status reports.'),
+]
+
+driver_agent_opts = [
+    cfg.StrOpt('status_socket_path', default=driver_lib.DEFAULT_STATUS_SOCKET,
+               help='Octavia driver agent\'s status socket ([driver_agent] '
+                    'status_socket_path in octavia.conf).'),
+    cfg.StrOpt('stats_socket_path', default=driver_lib.DEFAULT_STATS_SOCKET,
+               help='Octavia driver agent\'s statistics socket.'),
+    cfg.StrOpt('get_socket_path', default=driver_lib.DEFAULT_GET_SOCKET,
+               help='Octavia driver agent\'s get socket.'),
+]
+
+poller_opts = [
+    cfg.BoolOpt('enabled', default=True,
+                help='Poll operating status and statistics from the devices.'),
+    cfg.IntOpt('interval', default=10, min=1,
+               help='Seconds between two polls of each device.'),
+]
+
+reconciler_opts = [
+    cfg.BoolOpt('enabled', default=True,
+                help='Periodically compare the devices with Octavia and repair drift.'),
+    cfg.IntOpt('interval', default=600, min=10,
+               help='Seconds between two reconciliation runs.'),
+    cfg.BoolOpt('remove_orphans', default=True,
+                help='Remove objects inside the driver\'s partitions that no Octavia '
+                     'object accounts for.'),
+]
+
+_GROUPS = (
+    (BIGIP_GROUP, bigip_opts, 'Access to the BIG-IP devices.'),
+    (NETWORK_GROUP, network_opts, 'Tenancy and addressing on the devices.'),
+    (JOBBOARD_GROUP, jobboard_opts, 'The TaskFlow jobboard shared by API and workers.'),
+    (WORKER_GROUP, worker_opts, 'The worker that runs the flows.'),
+    (DRIVER_AGENT_GROUP, driver_agent_opts, 'Sockets of Octavia\'s driver agent.'),
+    (POLLER_GROUP, poller_opts, 'Operating status and statistics polling.'),
+    (RECONCILER_GROUP, reconciler_opts, 'Reconciliation of devices with Octavia.'),
+)
+
+
+def register_opts(conf=cfg.CONF):
+    """Register all octavia_f5 options on ``conf`` (idempotent)."""
+    for name, opts, help_text in _GROUPS:
+        conf.register_group(cfg.OptGroup(name, help=help_text))
+        conf.register_opts(opts, group=name)
+
+
+def list_opts():
+    """The oslo.config.opts entry point: [(group, [opts])] for the sample generator."""
+    return [(name, list(opts)) for name, opts, _help in _GROUPS]
+
+
+register_opts()

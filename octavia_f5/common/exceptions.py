@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: Apache-2.0
+"""All exceptions of octavia_f5: device (iControl REST) errors and driver errors.
+
+Device errors carry the HTTP status, the F5 message id (the ``01020036`` of
+``01020036:3: The requested Pool (/P/x) was not found.``) and the device's message, so that callers
+decide by type, never by parsing text. Their string form never contains request bodies, which may
+hold keys or passwords.
+"""
+
+
+class F5Error(Exception):
+    """Base of every octavia_f5 error."""
+
+
+class UnsupportedOption(F5Error):
+    """An Octavia option the BIG-IP cannot express; names the field and the reason.
+
+    Raised by the mapping (the one source of truth for what is supported) and turned by the API
+    driver into octavia-lib's UnsupportedOptionError (HTTP 501 to the user).
+    """
+
+    def __init__(self, field, reason):
+        self.field = field
+        self.reason = reason
+        super().__init__('%s: %s' % (field, reason))
+
+
+class InvalidValue(F5Error):
+    """A user-supplied value that is well-formed for Octavia but unsafe or invalid for a BIG-IP."""
+
+    def __init__(self, field, reason):
+        self.field = field
+        self.reason = reason
+        super().__init__('%s: %s' % (field, reason))
+
+
+# --- iControl REST ------------------------------------------------------------------------------
+
+class DeviceError(F5Error):
+    """An error answer (or no answer) from a BIG-IP device."""
+
+    def __init__(self, message, status=None, message_id=None, device=None, method=None,
+                 path=None):
+        self.message = message
+        self.status = status
+        self.message_id = message_id
+        self.device = device
+        self.method = method
+        self.path = path
+        super().__init__(message)
+
+    def __str__(self):
+        where = ' '.join(p for p in (self.method, self.path) if p)
+        parts = [p for p in (self.device, where) if p]
+        prefix = ('%s: ' % ' '.join(parts)) if parts else ''
+        status = ('%s ' % self.status) if self.status is not None else ''
+        return '%s%s%s' % (prefix, status, self.message)
+
+
+class NotFound(DeviceError):
+    """404: the object does not exist (01020036)."""
+
+
+class AlreadyExists(DeviceError):
+    """409: an object of that name exists already (01020066)."""
+
+
+class InUse(DeviceError):
+    """400: the object cannot be deleted because another object refers to it."""
+
+
+class InvalidRequest(DeviceError):
+    """400: the device refused a value, a reference or the JSON of the request."""
+
+
+class TransactionFailed(DeviceError):
+    """400 on commit: the whole transaction was rolled back by the device."""
+
+
+class AuthenticationFailed(DeviceError):
+    """401/403 that a fresh login did not cure: wrong credentials or no permission."""
+
+
+class DeviceUnavailable(DeviceError):
+    """The device cannot serve the request now.
+
+    Connection errors, timeouts, mcpd or restjavad restarting ("connection to mcpd has been
+    lost", "Public URI path not registered"), 5xx answers. Safe requests are retried before this
+    is raised.
+    """
+
+
+class NoActiveDevice(DeviceUnavailable):
+    """None of the configured devices reports itself active."""
