@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Turning a device's error answers and transport failures into typed exceptions.
+
+A BIG-IP answers errors in three shapes (icontrol-rest.md 0.1): mcpd's
+{"code","message","errorStack","apiError"}, restjavad's {"code","message",...,"kind":
+":resterrorresponse"}, and HTML pages from httpd or Jetty while the REST stack restarts. All
+three become one exception class chosen by status and message, never carrying the request body.
+"""
+
+import re
+
+import requests
+from urllib3 import exceptions as urllib3_exceptions
+
+from octavia_f5.common import exceptions
+
+# mcpd messages start with an 8-hex-digit id and the severity: '01020036:3: The requested...'.
+# Inside a failed commit the id follows 'transaction failed:'.
+_MESSAGE_ID = re.compile(r'\b([0-9a-fA-F]{8}):[0-9]:')
+_HTML_TITLE = re.compile(r'<title[^>]*>(.*?)</title>', re.I | re.S)
+_HTML_TAG = re.compile(r'<[^>]+>')
+_SPACES = re.compile(r'\s+')
+MESSAGE_LIMIT = 500
+
+# 400 answers that refuse a deletion because another object refers to the target (0.2).
+_IN_USE = ('in use', 'referenced', 'cannot be deleted because')
+# restjavad answers 404 'Public URI path not registered' (or 'URI path ... not registered')
+# while it restarts: the object may well exist, the REST stack is just not ready (8).
+_NOT_REGISTERED = 'not registered'
+
+
+def error_message(response):
+    """The device's error text from any of its three error shapes."""
+    try:
+        data = response.json()
+    except ValueError:
+        return _html_text(response.text) or response.reason or ''
+    if isinstance(data, dict) and data.get('message'):
+        return str(data['message'])
+    return _html_text(response.text) or response.reason or ''
+
+
+def _html_text(text):
+    title = _HTML_TITLE.search(text or '')
+    body = title.group(1) if title else _HTML_TAG.sub(' ', text or '')
+    return _SPACES.sub(' ', body).strip()[:MESSAGE_LIMIT]
+
+
+def message_id(message):
+    """The F5 message id ('01020036') of a device message, or None."""
+    match = _MESSAGE_ID.search(message or '')
+    return match.group(1).lower() if match else None
+
+
+def error_class(status, message):
+    """The exception class for an error answer (a refused commit is re-typed by the caller)."""
+    text = (message or '').lower()
+    if status >= 500 or (status == 404 and _NOT_REGISTERED in text):
+        return exceptions.DeviceUnavailable
+    if status in (401, 403):
+        return exceptions.AuthenticationFailed
+    if status == 404:
+        return exceptions.NotFound
+    if status == 409:
+        return exceptions.AlreadyExists
+    if status == 400 and any(p in text for p in _IN_USE):
+        return exceptions.InUse
+    return exceptions.InvalidRequest
+
+
+def from_response(response, device, method, path, redactor, extra_secrets=()):
+    """The typed exception for an error answer, with every secret masked."""
+    raw = error_message(response)
+    # Masked before it is shortened: a cut through a secret would leave its start unmasked.
+    message = redactor.text(raw, extra_secrets)[:MESSAGE_LIMIT]
+    cls = error_class(response.status_code, raw)
+    return cls(message, status=response.status_code, message_id=message_id(raw),
+               device=device, method=method, path=redactor.path(path))
+
+
+def _cause(exc):
+    """The innermost reason of a requests exception (urllib3 wraps it in MaxRetryError)."""
+    reason = exc.args[0] if exc.args else exc
+    return getattr(reason, 'reason', None) or reason
+
+
+def _never_sent(exc):
+    """True if the connection failed before any byte of the request left.
+
+    A refused connection, a failed name lookup or a connect timeout cannot have reached the
+    device; a read timeout or a reset connection may have, after the device acted.
+    """
+    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError)):
+        return True
+    return isinstance(_cause(exc), urllib3_exceptions.ConnectTimeoutError)
+
+
+def _describe(exc):
+    if isinstance(exc, requests.exceptions.SSLError):
+        return 'TLS handshake failed (check [f5_bigip] verify)'
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return 'connection timed out'
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return 'no answer within the read timeout'
+    return 'connection failed'
+
+
+def from_transport_error(exc, device, method, path, redactor):
+    """DeviceUnavailable (or RequestNotSent) for a requests exception, secrets masked."""
+    cls = exceptions.RequestNotSent if _never_sent(exc) else exceptions.DeviceUnavailable
+    detail = redactor.text('%s (%s)' % (_describe(exc), _cause(exc)))
+    return cls(detail[:MESSAGE_LIMIT], device=device, method=method, path=redactor.path(path))
