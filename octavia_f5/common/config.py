@@ -105,9 +105,12 @@ jobboard_opts = [
     cfg.StrOpt('board_name', default='octavia_f5_jobs',
                help='Name of the jobboard; every API node and worker of one deployment '
                     'must use the same name.'),
-    cfg.IntOpt('claim_expiry', default=30, min=5,
+    cfg.IntOpt('claim_expiry', default=30, min=1,
                help='Seconds after which a dead worker\'s claim on a job expires so '
-                    'that another worker resumes the job.'),
+                    'that another worker resumes the job. A live worker refreshes its '
+                    'claims every claim_expiry/4 seconds, so a worker that stalls longer '
+                    'than this (CPU starvation, a slow Redis) may see its job run twice. '
+                    'Use a few seconds only on a quiet loopback (tests).'),
     cfg.StrOpt('persistence_connection', secret=True,
                default='sqlite:////var/lib/octavia-f5/taskflow.sqlite',
                help='SQLAlchemy URL of the TaskFlow persistence database (flow and task '
@@ -116,6 +119,13 @@ jobboard_opts = [
                help='Fernet key (urlsafe base64 of 32 bytes) that encrypts certificate '
                     'and key material inside job payloads. Must be the same on every API '
                     'node and worker.'),
+    cfg.FloatOpt('redis_timeout', default=5.0, min=0.1,
+                 help='Seconds to wait for Redis to connect or answer. Bounds how long an '
+                      'Octavia API request can hang on an unreachable Redis.'),
+    cfg.BoolOpt('save_logbook', default=False,
+                help='Keep the TaskFlow logbook (flow and task states) of a job in the '
+                     'persistence database after the job ended; for debugging only, as '
+                     'nothing removes them later.'),
 ]
 
 worker_opts = [
@@ -128,6 +138,15 @@ worker_opts = [
                help='Attempts to report a status to the driver agent before giving up.'),
     cfg.FloatOpt('status_update_max_backoff', default=10.0, min=0.1,
                  help='Upper bound in seconds of the back-off between status reports.'),
+    cfg.IntOpt('job_max_attempts', default=20, min=1,
+               help='Times one worker process tries a job that fails for a reason outside '
+                    'the flow (persistence database or Redis errors) before it moves the '
+                    'job to the jobboard\'s trash. Attempts back off exponentially up to '
+                    '60 s, so the default rides out a database outage of about 15 minutes.'),
+    cfg.ListOpt('flow_modules', default=['octavia_f5.flows'],
+                help='Module prefixes from which a job may name its flow factory directly '
+                     '("module:function" instead of a registered operation name). Tests '
+                     'add their own modules here; production needs only the default.'),
 ]
 
 driver_agent_opts = [

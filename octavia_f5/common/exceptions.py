@@ -92,3 +92,58 @@ class DeviceUnavailable(DeviceError):
 
 class NoActiveDevice(DeviceUnavailable):
     """None of the configured devices reports itself active."""
+
+
+class RequestNotSent(DeviceUnavailable):
+    """The request never reached the device: no connection, or the client could not log in.
+
+    Nothing can have changed on the device, so even a POST may be sent again.
+    """
+
+
+# --- worker and jobboard ------------------------------------------------------------------------
+
+class UnknownOperation(F5Error):
+    """A job names an operation that has no flow factory."""
+
+    def __init__(self, operation, reason='no flow is registered under this name'):
+        self.operation = operation
+        super().__init__('Unknown operation %r: %s' % (operation, reason))
+
+
+class JobPostFailed(F5Error):
+    """The jobboard (Redis) could not take a job; nothing was posted."""
+
+
+class SecretError(F5Error):
+    """Certificate or key material could not be encrypted or decrypted.
+
+    The message names the option to fix ([f5_jobboard] secret_key), never a key or a token.
+    """
+
+
+class ObjectNotCommitted(F5Error):
+    """Octavia did not show an object within the wait: its API transaction never committed."""
+
+    def __init__(self, kind, object_id, timeout):
+        self.kind = kind
+        self.object_id = object_id
+        super().__init__('%s %s not visible in Octavia after %s s; the API request that '
+                         'created it was probably rolled back' % (kind, object_id, timeout))
+
+
+class JobGivenUp(F5Error):
+    """A job failed outside its flow too often; the worker moves it to the trash."""
+
+
+# --- mapping ------------------------------------------------------------------------------------
+
+class RouteDomainsExhausted(F5Error):
+    """Every route-domain id in [f5_network] route_domain_min..route_domain_max is taken."""
+
+    def __init__(self, low, high):
+        self.low = low
+        self.high = high
+        super().__init__('No free route-domain id in %d-%d: widen [f5_network] '
+                         'route_domain_min/route_domain_max or remove unused route domains'
+                         % (low, high))

@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The TaskFlow jobboard (Redis) and persistence (SQL) of the worker, built from [f5_jobboard]."""
+
+import contextlib
+import os
+import threading
+import time
+
+import fasteners
+from oslo_config import cfg
+from oslo_log import log as logging
+import sqlalchemy as sa
+from taskflow import exceptions as tf_exceptions
+from taskflow.jobs.backends import impl_redis
+from taskflow.persistence import backends as persistence_backends
+
+from octavia_f5.common import config
+
+LOG = logging.getLogger(__name__)
+
+
+class Job(impl_redis.RedisJob):
+    """A Redis job whose log form leaves out the details.
+
+    taskflow logs jobs with ``%s`` (claims, completions, failures); the stock form prints the
+    whole payload, a full load balancer graph with encrypted certificates.
+    """
+
+    def __str__(self):
+        return 'job %s (%s)' % (self.name, self.uuid)
+
+
+class Board(impl_redis.RedisJobBoard):
+    """Redis jobboard whose claims always expire, and that can hold a job off locally.
+
+    taskflow's conductors claim without an expiry, and a Redis claim without one outlives a
+    killed worker forever (reference P1): this board applies ``claim_expiry`` to every claim.
+    A job held off is refused to this process's conductors for a while (a job that just
+    failed outside its flow must not be re-claimed in a tight loop); other workers may take it.
+    """
+
+    def __init__(self, name, conf, claim_expiry, persistence=None):
+        super().__init__(name, conf, persistence=persistence)
+        self.claim_expiry = claim_expiry
+        self._held_off = {}
+        self._held_off_lock = threading.Lock()
+
+    def hold_off(self, job_uuid, seconds):
+        """Refuse claims of ``job_uuid`` by this process for ``seconds``."""
+        with self._held_off_lock:
+            self._held_off[job_uuid] = time.monotonic() + seconds
+
+    def _is_held_off(self, job_uuid):
+        now = time.monotonic()
+        with self._held_off_lock:
+            for uuid, until in list(self._held_off.items()):
+                if until <= now:
+                    del self._held_off[uuid]
+            return job_uuid in self._held_off
+
+    def post(self, name, book=None, details=None, **kwargs):
+        job = super().post(name, book=book, details=details, **kwargs)
+        job.__class__ = Job
+        return job
+
+    def _fetch_jobs(self):
+        jobs = super()._fetch_jobs()
+        for job in jobs:
+            job.__class__ = Job
+        return jobs
+
+    def claim(self, job, who, expiry=None):
+        if self._is_held_off(job.uuid):
+            raise tf_exceptions.UnclaimableJob('Job %s is held off by %s' % (job.uuid, who))
+        return super().claim(job, who, expiry=expiry or self.claim_expiry)
+
+
+def board_conf(conf=cfg.CONF):
+    """The redis-py/taskflow settings of the jobboard (holds the Redis password)."""
+    group = conf[config.JOBBOARD_GROUP]
+    settings = {
+        'host': group.redis_host,
+        'port': group.redis_port,
+        'db': group.redis_db,
+        'ssl': group.redis_ssl,
+        'namespace': group.board_name,
+        'socket_timeout': group.redis_timeout,
+        'socket_connect_timeout': group.redis_timeout,
+    }
+    if group.redis_password:
+        settings['password'] = group.redis_password
+    return settings
+
+
+def describe_board(conf=cfg.CONF):
+    """Where the jobboard lives, for log lines (never the password)."""
+    group = conf[config.JOBBOARD_GROUP]
+    scheme = 'rediss' if group.redis_ssl else 'redis'
+    return '%s://%s:%s/%s (board %s)' % (scheme, group.redis_host, group.redis_port,
+                                         group.redis_db, group.board_name)
+
+
+def describe_persistence(conf=cfg.CONF):
+    """The persistence URL with its password masked, for log lines."""
+    url = conf[config.JOBBOARD_GROUP].persistence_connection
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return '<unparsable persistence_connection>'
+
+
+def make_board(conf=cfg.CONF, persistence=None):
+    """A new, unconnected Board; ``connect()`` it before use."""
+    group = conf[config.JOBBOARD_GROUP]
+    return Board(group.board_name, board_conf(conf), group.claim_expiry,
+                 persistence=persistence)
+
+
+def _sqlite_path(url):
+    parsed = sa.engine.make_url(url)
+    if parsed.drivername.startswith('sqlite') and parsed.database not in (None, '', ':memory:'):
+        return parsed.database
+    return None
+
+
+def make_persistence(conf=cfg.CONF):
+    """The SQL persistence backend; creates the directory of a SQLite file if missing."""
+    url = conf[config.JOBBOARD_GROUP].persistence_connection
+    path = _sqlite_path(url)
+    if path:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), mode=0o700, exist_ok=True)
+    return persistence_backends.fetch({'connection': url})
+
+
+def upgrade_persistence(backend, conf=cfg.CONF):
+    """Create or migrate the persistence schema (alembic); call once per process at start.
+
+    Concurrent alembic runs on one fresh database race to create the same tables, so workers
+    on one host serialise through a lock file next to a SQLite database. Several hosts sharing
+    a MySQL database should run ``octavia-f5-worker --db-upgrade-only`` once at deploy time.
+    """
+    path = _sqlite_path(conf[config.JOBBOARD_GROUP].persistence_connection)
+    lock = (fasteners.InterProcessLock(os.path.abspath(path) + '.upgrade.lock') if path
+            else contextlib.nullcontext())
+    with lock:
+        with contextlib.closing(backend.get_connection()) as connection:
+            connection.upgrade()
+    LOG.info('Persistence schema is up to date in %s', describe_persistence(conf))
