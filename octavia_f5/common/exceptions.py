@@ -132,6 +132,16 @@ class ObjectNotCommitted(F5Error):
                          'created it was probably rolled back' % (kind, object_id, timeout))
 
 
+class OctaviaObjectMissing(F5Error):
+    """Octavia does not show an object a flow needs (a parent of the operation's object)."""
+
+    def __init__(self, kind, object_id):
+        self.kind = kind
+        self.object_id = object_id
+        super().__init__('%s %s is not known to Octavia (deleted, or never committed); the '
+                         'operation cannot find its load balancer' % (kind, object_id))
+
+
 class JobGivenUp(F5Error):
     """A job failed outside its flow too often; the worker moves it to the trash."""
 

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Synchronous checks of a request, through the mapping's own rules (one source of truth).
+
+Each function takes the object as it will be after the call (for an update: the old object with
+the changed fields) and raises UnsupportedOption or InvalidValue naming the field.
+"""
+
+from octavia_f5.bigip.mapping import l7rules
+from octavia_f5.bigip.mapping import listener as listener_mapping
+from octavia_f5.bigip.mapping import loadbalancer as loadbalancer_mapping
+from octavia_f5.bigip.mapping import member as member_mapping
+from octavia_f5.bigip.mapping import monitor
+from octavia_f5.bigip.mapping import pool as pool_mapping
+
+
+def loadbalancer(lb):
+    """A load balancer, with every child of a fully populated create.
+
+    Its flavor was checked by validate_flavor when Octavia applied it.
+    """
+    loadbalancer_update(lb)
+    for item in lb.get('listeners') or ():
+        listener(item)
+        for policy in item.get('l7policies') or ():
+            l7policy(policy)
+    for item in lb.get('pools') or ():
+        pool(item)
+
+
+def loadbalancer_update(lb):
+    loadbalancer_mapping.validate(lb)
+
+
+def listener(obj):
+    listener_mapping.validate(obj)
+
+
+def pool(obj):
+    """A pool with its members and health monitor, if it carries them."""
+    pool_mapping.validate(obj)
+
+
+def member(obj):
+    member_mapping.validate(obj)
+
+
+def members(objs):
+    for obj in objs:
+        member_mapping.validate(obj)
+
+
+def healthmonitor(obj):
+    monitor.validate(obj)
+
+
+def l7policy(obj):
+    """A policy with its rules."""
+    l7rules.validate_policy(obj)
+    for rule in obj.get('rules') or ():
+        l7rule(rule)
+
+
+def l7rule(obj):
+    l7rules.validate_rule(obj)
