@@ -164,6 +164,15 @@ poller_opts = [
                 help='Poll operating status and statistics from the devices.'),
     cfg.IntOpt('interval', default=10, min=1,
                help='Seconds between two polls of each device.'),
+    cfg.IntOpt('resend_window', default=60, min=0,
+               help='Seconds during which the operating statuses of a load balancer\'s '
+                    'objects are re-sent every poll after the device showed a change to '
+                    'them. Flows report operating statuses of their own when an operation '
+                    'ends; this lets the measured ones win. 0 sends changes only.'),
+    cfg.IntOpt('full_report_interval', default=600, min=0,
+               help='Seconds after which every operating status and statistics record is '
+                    'sent again even if unchanged, bounding how long a status written by '
+                    'someone else (a flow of another worker) can stay wrong. 0 never.'),
 ]
 
 reconciler_opts = [
