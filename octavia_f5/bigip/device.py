@@ -315,9 +315,10 @@ class Device(object):
                 path=self._redactor.path(path)) from error
 
     def _count_write(self, method, path, headers):
-        # Queued commands change nothing until the commit (a PATCH of the transaction) does.
+        # Queued commands, opening and aborting a transaction change nothing; only its commit
+        # (a PATCH of the transaction) does.
         if (method == 'GET' or transaction.COORDINATION_HEADER in headers
-                or (method == 'POST' and path == transaction.TRANSACTIONS_PATH)):
+                or (method != 'PATCH' and path.startswith(transaction.TRANSACTIONS_PATH))):
             return
         if path.startswith(paths.TM_ROOT) and not path.startswith(_NOT_CHANGES):
             self._last_write = next(self._writes)

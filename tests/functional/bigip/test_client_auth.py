@@ -1,0 +1,160 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The client's token and Basic authentication, and its TLS verification, against the simulator."""
+
+import threading
+
+import requests
+
+from octavia_f5.bigip import auth
+from octavia_f5.common import exceptions
+from tests.functional.bigip import base
+
+TOKENS = auth.TOKENS_PATH
+TOKEN_PATHS = TOKENS + '/'
+
+
+class TestTokenAuthentication(base.ClientTestCase):
+
+    def token_of_the_login(self):
+        """The client's token, as the device saw it in the lifetime PATCH's path."""
+        patches = self.calls('PATCH', TOKEN_PATHS)
+        self.assertTrue(patches, 'the client never extended a token')
+        return patches[-1]['path'].rsplit('/', 1)[1]
+
+    def test_first_request_logs_in_and_extends_the_token_to_token_timeout(self):
+        device = self.make_device(token_timeout=7200)
+        version, = device.get(base.VERSION)['entries'].values()
+        self.assertEqual('BIG-IP', version['nestedStats']['entries']['Product']['description'])
+        login, = self.calls('POST', auth.LOGIN_PATH)
+        self.assertEqual(({'username': 'admin', 'password': '***', 'loginProviderName': 'tmos'},
+                          200), (login['body'], login['status']))
+        extend, = self.calls('PATCH', TOKEN_PATHS)
+        self.assertEqual(({'timeout': 7200}, 200), (extend['body'], extend['status']))
+        self.assertEqual([self.token_of_the_login()], self.live_tokens())
+
+    def test_one_token_serves_many_requests(self):
+        device = self.make_device()
+        for number in range(20):
+            device.create(base.POOLS, {'name': 'pool_%d' % number, 'partition': 'Common'})
+            device.get(base.POOLS)
+        self.assertEqual(1, self.logins())
+        self.assertEqual(1, len(self.calls('PATCH', TOKEN_PATHS)))
+        self.assertEqual([200] * 20, self.statuses('POST', base.POOLS + '$'))
+        self.assertEqual(20, len(self.dump('ltm/pool')))
+
+    def test_threads_share_one_token(self):
+        device = self.make_device()
+        threads = [threading.Thread(target=device.get, args=(base.POOLS,)) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(1, self.logins())
+        self.assertEqual([200] * 8, self.statuses('GET', base.POOLS + '$'))
+
+    def test_expired_token_is_replaced_and_the_request_sent_again(self):
+        device = self.make_device()
+        device.create(base.POOLS, {'name': 'before', 'partition': 'Common'})
+        old = self.token_of_the_login()
+        self.sim.expire_tokens()
+        created = device.create(base.POOLS, {'name': 'after', 'partition': 'Common'})
+        self.assertEqual('/Common/after', created['fullPath'])
+        self.assertEqual(2, self.logins())
+        # The refused POST was processed by nobody, so sending it again made one pool.
+        self.assertEqual([200, 401, 200], self.statuses('POST', base.POOLS + '$'))
+        self.assertEqual(['/Common/after', '/Common/before'], sorted(self.dump('ltm/pool')))
+        self.assertNotEqual(old, self.token_of_the_login())
+        self.assertEqual([self.token_of_the_login()], self.live_tokens())
+
+    def test_token_is_renewed_before_it_expires_without_a_refusal(self):
+        clock = base.FakeClock()
+        self.configure(token_timeout=3600)
+        device = self.make_cluster(configure=False, clock=clock).devices[0]
+        device.get(base.POOLS)
+        clock.advance(3600 - auth.RENEW_MARGIN + 1)
+        device.get(base.POOLS)
+        self.assertEqual(2, self.logins())
+        self.assertEqual([200, 200], self.statuses('GET', base.POOLS + '$'))
+
+    def test_close_releases_the_token_on_the_device(self):
+        device = self.make_device()
+        device.get(base.POOLS)
+        token = self.token_of_the_login()
+        self.assertEqual([token], self.live_tokens())
+        device.close()
+        self.assertEqual([], self.live_tokens())
+        delete, = self.calls('DELETE', TOKEN_PATHS)
+        self.assertEqual((TOKEN_PATHS + token, 200), (delete['path'], delete['status']))
+
+    def test_wrong_password_is_authentication_failed_without_the_password(self):
+        device = self.make_device(password='not-the-password')
+        error = self.assertRaises(exceptions.AuthenticationFailed, device.get, base.POOLS)
+        self.assertEqual((401, 'POST', auth.LOGIN_PATH), (error.status, error.method, error.path))
+        self.assertIn('Authentication failed', error.message)
+        self.assertNotIn('not-the-password', str(error))
+        # A refused login is final: nothing else was tried.
+        self.assertEqual([401], self.statuses('POST', auth.LOGIN_PATH))
+        self.assertEqual([], self.calls('GET'))
+
+    def test_token_limit_falls_back_to_basic_credentials(self):
+        self.sim.set_auth(max_tokens=1, limit_admin=True)
+        other_worker = requests.post(
+            self.simulator.urls[0] + auth.LOGIN_PATH, timeout=10,
+            json={'username': 'admin', 'password': self.simulator.password})
+        self.assertEqual(200, other_worker.status_code, other_worker.text)
+        device = self.make_device()
+        self.assertEqual([], device.items(base.POOLS))
+        self.assertEqual([200, 400], self.statuses('POST', auth.LOGIN_PATH))
+        self.assertEqual([200], self.statuses('GET', base.POOLS + '$'))
+        # The other worker's token was left alone.
+        self.assertEqual([other_worker.json()['token']['token']], self.live_tokens())
+
+
+class TestBasicAuthentication(base.ClientTestCase):
+
+    def test_basic_mode_never_logs_in(self):
+        device = self.make_device(auth_method='basic')
+        device.create(base.POOLS, {'name': 'pool_1', 'partition': 'Common'})
+        self.assertEqual('/Common/pool_1',
+                         device.get(base.POOLS + '/~Common~pool_1')['fullPath'])
+        device.close()
+        self.assertEqual(0, self.logins())
+        self.assertEqual([], self.calls(path=TOKENS))
+        self.assertEqual([200], self.statuses('POST', base.POOLS + '$'))
+
+    def test_basic_mode_with_a_wrong_password_is_refused_once(self):
+        device = self.make_device(auth_method='basic', password='not-the-password')
+        error = self.assertRaises(exceptions.AuthenticationFailed, device.get, base.POOLS)
+        self.assertEqual((401, 'GET'), (error.status, error.method))
+        self.assertNotIn('not-the-password', str(error))
+        self.assertEqual([401], self.statuses('GET', base.POOLS))
+
+
+class TestVerifiedHttps(base.ClientTestCase):
+
+    HTTPS = True
+
+    def test_verification_against_the_device_ca_succeeds(self):
+        device = self.make_device(verify=self.simulator.ca_file)
+        self.assertTrue(self.simulator.urls[0].startswith('https://'))
+        created = device.create(base.POOLS, {'name': 'pool_1', 'partition': 'Common'})
+        self.assertEqual('/Common/pool_1', created['fullPath'])
+        self.assertEqual(['/Common/pool_1'], list(self.dump('ltm/pool')))
+
+    def test_unknown_ca_is_a_clear_error_and_nothing_reaches_the_device(self):
+        device = self.make_device(verify='true')
+        error = self.assertRaises(exceptions.RequestNotSent, device.get, base.POOLS)
+        self.assertIn('TLS handshake failed (check [f5_bigip] verify)', error.message)
+        self.assertIn('CERTIFICATE_VERIFY_FAILED', error.message)
+        self.assertEqual(('POST', auth.LOGIN_PATH), (error.method, error.path))
+        self.assertEqual([], self.calls())
+
+    def test_unverified_https_still_works_when_configured(self):
+        device = self.make_device(verify='false')
+        self.assertEqual([], device.items(base.POOLS))
+        self.assertEqual([200], self.statuses('GET', base.POOLS))
+
+    def test_verify_naming_a_missing_file_is_refused_at_start(self):
+        self.configure(verify='/nonexistent/ca.pem')
+        error = self.assertRaises(ValueError, self.make_cluster, configure=False)
+        self.assertIn('/nonexistent/ca.pem', str(error))
