@@ -8,6 +8,7 @@ three become one exception class chosen by status and message, never carrying th
 """
 
 import re
+import ssl
 
 import requests
 from urllib3 import exceptions as urllib3_exceptions
@@ -105,8 +106,27 @@ def _describe(exc):
     return 'connection failed'
 
 
+def _certificate_refused(exc):
+    """True if the device's certificate failed verification: no retry can change that."""
+    seen = set()
+    while isinstance(exc, BaseException) and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            return True
+        # requests wraps urllib3's MaxRetryError, whose ``reason`` wraps the ssl error.
+        inner = exc.args[0] if exc.args else None
+        exc = (getattr(exc, 'reason', None) or
+               (inner if isinstance(inner, BaseException) else None) or exc.__cause__)
+    return False
+
+
 def from_transport_error(exc, device, method, path, redactor):
     """DeviceUnavailable (or RequestNotSent) for a requests exception, secrets masked."""
-    cls = exceptions.RequestNotSent if _never_sent(exc) else exceptions.DeviceUnavailable
+    if _certificate_refused(exc):
+        cls = exceptions.CertificateRefused
+    elif _never_sent(exc):
+        cls = exceptions.RequestNotSent
+    else:
+        cls = exceptions.DeviceUnavailable
     detail = redactor.text('%s (%s)' % (_describe(exc), _cause(exc)))
     return cls(detail[:MESSAGE_LIMIT], device=device, method=method, path=redactor.path(path))

@@ -43,6 +43,8 @@ def is_idempotent(method, idempotent=None):
 
 def may_retry(error, idempotent):
     """Whether a request that failed with ``error`` may be sent again."""
+    if isinstance(error, exceptions.CertificateRefused):
+        return False
     if isinstance(error, exceptions.RequestNotSent):
         return True
     return idempotent and isinstance(error, exceptions.DeviceUnavailable)

@@ -101,6 +101,13 @@ class RequestNotSent(DeviceUnavailable):
     """
 
 
+class CertificateRefused(RequestNotSent):
+    """The device's TLS certificate failed verification ([f5_bigip] verify).
+
+    Nothing was sent, and sending again cannot help: this is a configuration error.
+    """
+
+
 # --- worker and jobboard ------------------------------------------------------------------------
 
 class UnknownOperation(F5Error):

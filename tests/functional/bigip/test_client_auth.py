@@ -144,6 +144,8 @@ class TestVerifiedHttps(base.ClientTestCase):
     def test_unknown_ca_is_a_clear_error_and_nothing_reaches_the_device(self):
         device = self.make_device(verify='true')
         error = self.assertRaises(exceptions.RequestNotSent, device.get, base.POOLS)
+        # A configuration error, not an outage: it is raised at once, without retries.
+        self.assertIsInstance(error, exceptions.CertificateRefused)
         self.assertIn('TLS handshake failed (check [f5_bigip] verify)', error.message)
         self.assertIn('CERTIFICATE_VERIFY_FAILED', error.message)
         self.assertEqual(('POST', auth.LOGIN_PATH), (error.method, error.path))

@@ -2,6 +2,7 @@
 """Tests of the device client's surface: verbs, collections, create read-back, uploads, options."""
 
 import os
+import ssl
 import tempfile
 
 import requests
@@ -118,6 +119,15 @@ class TestRetries(fakes.DeviceTestCase):
         self.assertEqual(4, len(self.calls('GET', fakes.POOL)))
         self.assertEqual([0.5, 1.0, 1.5], self.sleeps)
         self.assertEqual([error], self.reported)
+
+    def test_a_refused_device_certificate_is_not_retried(self):
+        refused = ssl.SSLCertVerificationError(1, 'certificate verify failed')
+        self.http.get(fakes.URL + fakes.POOL,
+                      exc=requests.exceptions.SSLError(refused))
+        error = self.assertRaises(exceptions.CertificateRefused, self.device.get, fakes.POOL)
+        self.assertIn('check [f5_bigip] verify', error.message)
+        self.assertEqual(1, len(self.calls('GET', fakes.POOL)))
+        self.assertEqual([], self.sleeps)
 
     def test_post_is_never_resent_after_a_connection_error(self):
         self.http.post(fakes.URL + fakes.POOLS, exc=requests.exceptions.ConnectionError('reset'))
