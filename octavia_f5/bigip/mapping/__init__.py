@@ -21,8 +21,10 @@ One family per module, one regular API::
 
 and a ``validate`` per family that raises without building anything, for the API driver to
 refuse requests up front from the same rules: ``loadbalancer.validate``,
-``listener.validate``, ``pool.validate``, ``member.validate``, ``monitor.validate``,
-``l7rules.validate_policy``, ``l7rules.validate_rule``, ``context.validate_flavor``.
+``listener.validate`` (optionally with a ctx, for the flavor's rules), ``pool.validate``,
+``member.validate``, ``monitor.validate``, ``l7rules.validate_policy``,
+``l7rules.validate_rule``, ``context.validate_flavor`` (the one check of flavor keys, whose
+table ``context.FLAVOR_KEYS`` the API driver shows as its flavor capabilities).
 Every refusal is ``exceptions.UnsupportedOption(field, reason)`` (BIG-IP cannot express it)
 or ``exceptions.InvalidValue(field, reason)`` (unsafe or malformed value).
 

@@ -210,7 +210,9 @@ def proxy_protocol(listener, pool, ctx):
     """(resources, iRule paths) sending the PROXY protocol header to members of a PROXY pool.
 
     BIG-IP has no profile that speaks the PROXY protocol towards servers, so an iRule writes
-    the header as the first bytes of each server-side connection.
+    the header as the first bytes of each server-side connection. That needs a full proxy
+    (TCP::respond), and member connections that serve one client only: the flavor's fastL4
+    and OneConnect profiles each rule one of them out.
     """
     version = (pool or {}).get('protocol')
     if version not in PROXY_TEMPLATES:
@@ -218,6 +220,15 @@ def proxy_protocol(listener, pool, ctx):
     if profiles.ip_protocol(listener) != 'tcp':
         raise exceptions.UnsupportedOption('protocol', 'a PROXY pool needs a TCP-based '
                                                        'listener')
+    if profiles.is_fastl4(listener, ctx):
+        raise exceptions.UnsupportedOption(
+            'protocol', "a PROXY pool needs a full-proxy listener; the flavor's fastl4_profile "
+                        'makes this listener a fastL4 virtual server')
+    if profiles.speaks_http(listener) and ctx.parent('one-connect'):
+        raise exceptions.UnsupportedOption(
+            'protocol', "the flavor's oneconnect_profile lets one member connection carry "
+                        'requests of several clients, but a PROXY header names one client '
+                        'per member connection')
     name = names.listener_object(listener['listener_id'], 'proxy')
     return ([_rule(ctx, name, PROXY_TEMPLATES[version])],
             [names.full_path(ctx.partition, name)])

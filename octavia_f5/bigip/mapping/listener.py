@@ -32,15 +32,16 @@ _POOL_TRAITS = {
 }
 
 
-def validate(listener):
+def validate(listener, ctx=None):
     """Refuse what a virtual server cannot express (also the API driver's check).
 
-    Checks needing the load balancer or the pools (VIP version of allowed_cidrs, pool traits)
-    happen in resources().
+    ``ctx``, when given, brings the load balancer's flavor (fastl4_profile changes what a TCP
+    listener can express). Checks needing the load balancer or the pools (VIP version of
+    allowed_cidrs, pool traits) happen in resources().
     """
     names.check_id('listener_id', listener.get('listener_id'))
     validation.port('protocol_port', validation.required(listener, 'protocol_port'))
-    profiles.validate(listener)
+    profiles.validate(listener, ctx)
     limit = listener.get('connection_limit')
     if limit is not None:
         validation.integer('connection_limit', limit, -1, 2147483647)
@@ -95,7 +96,7 @@ def resources(listener, loadbalancer, pools, ctx):
     ``pools``: the pool dicts the listener uses (default and L7 redirect pools; a
     ``default_pool`` inside the listener dict counts too). Creation order; delete in reverse.
     """
-    validate(listener)
+    validate(listener, ctx)
     lid = listener['listener_id']
     vip = lb_mapping.vip(loadbalancer)
     pool = _traits_pool(listener, pools)
@@ -103,6 +104,10 @@ def resources(listener, loadbalancer, pools, ctx):
         raise exceptions.UnsupportedOption(
             'session_persistence', 'cookie persistence needs an HTTP or TERMINATED_HTTPS '
                                    'listener')
+    if (pool or {}).get('tls_enabled') and profiles.is_fastl4(listener, ctx):
+        raise exceptions.UnsupportedOption(
+            'tls_enabled', "re-encrypting to members needs a full proxy; the flavor's "
+                           'fastl4_profile makes this listener a fastL4 virtual server')
     client_items, client_refs = tls.listener_resources(listener, ctx)
     server_items, server_refs = tls.pool_resources(lid, pool, ctx)
     header_items, header_rules, xff = irules.headers(listener, ctx)
@@ -126,7 +131,9 @@ def resources(listener, loadbalancer, pools, ctx):
         connectionLimit=max(limit, 0) if limit is not None else 0,
         pool=names.full_path(ctx.partition, names.pool(default_pool)) if default_pool else '',
         profiles=profile_refs + client_refs + server_refs,
-        rules=cidr_rules + header_rules + l7_rules + proxy_rules,
+        # Access control first, then the operator's iRules, then the listener's own
+        # (docs/mapping.md, "Flavor keys").
+        rules=cidr_rules + ctx.irules() + header_rules + l7_rules + proxy_rules,
         policies=policies,
         sourceAddressTranslation=_snat(ctx),
         translateAddress='enabled',

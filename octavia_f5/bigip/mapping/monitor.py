@@ -9,9 +9,20 @@ Timing (BIG-IP probes every ``interval`` and marks a member down when no probe s
   in the window (the SAP driver's rule; F5 recommends 3 * interval + 1, the Octavia default).
 * max_retries (rise) -> timeUntilUp = (rise - 1) * delay: a member comes back after ``rise``
   consecutive good probes, the first of which starts the clock.
-* timeout (Octavia's wait for one probe answer) has no BIG-IP field: BIG-IP waits up to one
-  interval for each answer. Octavia requires timeout <= delay, so the probe window is never
-  shorter than asked; a value above delay is refused.
+* timeout (Octavia's wait for one probe answer) has no BIG-IP field: a BIG-IP monitor has no
+  per-probe deadline, only the window above, and counts every answer that arrives in it. Any
+  timeout is accepted (octavia-tempest-plugin uses 3 with a delay of 2); a probe answered
+  later than ``timeout`` but within the window counts as a success on BIG-IP.
+* TLS-HELLO -> an https monitor with empty send and receive strings. BIG-IP's LTM monitors
+  reference (HTTP/HTTPS settings): "If you do not specify both a Send String and a Receive
+  String, the monitor performs a simple service check and connect only"; an https monitor
+  connects with bigd's OpenSSL client, so the member is up when the TCP connection and the
+  TLS handshake succeed. HAProxy's ssl-hello-chk (the amphora's TLS-HELLO) only waits for the
+  server's hello; BIG-IP finishes the handshake, so a member that answers the hello but then
+  fails it (one demanding a client certificate) is down here and up on an amphora. The send
+  string must stay empty: with one and no receive string, BIG-IP 10.1+ requires a valid HTTP
+  answer (SOL10904, ID 207411, per the DevCentral codeshare "HTTPS - Monitor SSL
+  Handshake"), which is no TLS-only check.
 * admin_state_up false: the monitor objects stay (so enabling is one pool PATCH), but the
   pool and its members do not use them, as Octavia's amphora stops checking.
 """
@@ -24,20 +35,18 @@ from octavia_f5.bigip.mapping import validation
 from octavia_f5.bigip import names
 from octavia_f5.common import exceptions
 
-# Octavia type -> (collection, parent monitor, fields of an HTTP-style check).
+HTTP_CHECK = 'http'  # send a request built from http_method/url_path..., match the status
+CONNECT_CHECK = 'connect'  # empty send and receive strings: up when the connection is made
+# Octavia type -> (collection, parent monitor, check). TCP connects; TLS-HELLO connects over
+# TLS (module docstring).
 TYPES = {
-    'HTTP': ('ltm/monitor/http', '/Common/http', True),
-    'HTTPS': ('ltm/monitor/https', '/Common/https', True),
-    'PING': ('ltm/monitor/gateway-icmp', '/Common/gateway_icmp', False),
-    'TCP': ('ltm/monitor/tcp', '/Common/tcp', False),
-    'UDP-CONNECT': ('ltm/monitor/udp', '/Common/udp', False),
-    'SCTP': ('ltm/monitor/sctp', '/Common/sctp', False),
-}
-REJECTED_TYPES = {
-    # K10904: since 10.1 the https monitor needs an HTTP answer, so it is no handshake check;
-    # only an external monitor script would do, and that is no part of this provider.
-    'TLS-HELLO': 'BIG-IP has no built-in monitor that checks only the TLS handshake (its '
-                 'https monitor requires an HTTP response); use HTTPS or TCP',
+    'HTTP': ('ltm/monitor/http', '/Common/http', HTTP_CHECK),
+    'HTTPS': ('ltm/monitor/https', '/Common/https', HTTP_CHECK),
+    'TLS-HELLO': ('ltm/monitor/https', '/Common/https', CONNECT_CHECK),
+    'PING': ('ltm/monitor/gateway-icmp', '/Common/gateway_icmp', None),
+    'TCP': ('ltm/monitor/tcp', '/Common/tcp', CONNECT_CHECK),
+    'UDP-CONNECT': ('ltm/monitor/udp', '/Common/udp', None),
+    'SCTP': ('ltm/monitor/sctp', '/Common/sctp', None),
 }
 HTTP_METHODS = ('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'OPTIONS', 'CONNECT',
                 'PATCH')
@@ -52,22 +61,16 @@ _CODES = re.compile(r'\A\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*\Z')
 def validate(healthmonitor):
     """Refuse what a BIG-IP monitor cannot express (also the API driver's check)."""
     names.check_id('healthmonitor_id', healthmonitor.get('healthmonitor_id'))
-    kind = validation.required(healthmonitor, 'type')
-    if kind in REJECTED_TYPES:
-        raise exceptions.UnsupportedOption('type', '%s: %s' % (kind, REJECTED_TYPES[kind]))
-    validation.supported('type', kind, TYPES)
+    kind = validation.supported('type', validation.required(healthmonitor, 'type'), TYPES)
     delay = validation.required(healthmonitor, 'delay')
     if isinstance(delay, bool) or not isinstance(delay, int) or not 1 <= delay <= MAX_INTERVAL:
         raise exceptions.UnsupportedOption(
             'delay', 'BIG-IP probe intervals are 1-%d seconds, got %r' % (MAX_INTERVAL, delay))
-    timeout = healthmonitor.get('timeout')
-    if timeout is not None and timeout > delay:
-        raise exceptions.UnsupportedOption(
-            'timeout', 'BIG-IP waits at most one interval (delay) for a probe answer; '
-                       'timeout must not exceed delay')
+    if healthmonitor.get('timeout') is not None:
+        validation.integer('timeout', healthmonitor['timeout'], 0, 2147483647)
     validation.integer('max_retries', _rise(healthmonitor), 1, 10)
     validation.integer('max_retries_down', _fall(healthmonitor), 1, 10)
-    if TYPES[kind][2]:
+    if TYPES[kind][2] == HTTP_CHECK:
         _send(healthmonitor)
         recv_pattern(healthmonitor.get('expected_codes') or '200')
 
@@ -138,7 +141,7 @@ def _compact(codes):
 
 def _fields(healthmonitor):
     delay = healthmonitor['delay']
-    _collection, parent, http = TYPES[healthmonitor['type']]
+    _collection, parent, check = TYPES[healthmonitor['type']]
     fields = {
         'description': escape.description(healthmonitor.get('name')),
         'defaultsFrom': parent,
@@ -146,11 +149,11 @@ def _fields(healthmonitor):
         'timeout': _fall(healthmonitor) * delay + 1,
         'timeUntilUp': (_rise(healthmonitor) - 1) * delay,
     }
-    if http:
+    if check == HTTP_CHECK:
         fields['send'] = _send(healthmonitor)
         fields['recv'] = recv_pattern(healthmonitor.get('expected_codes') or '200')
-    elif healthmonitor['type'] == 'TCP':
-        # No send and no receive string: the probe is a successful TCP connect.
+    elif check == CONNECT_CHECK:
+        # Written out, not inherited: /Common/https would send 'GET /\r\n'.
         fields['send'] = ''
         fields['recv'] = ''
     return fields

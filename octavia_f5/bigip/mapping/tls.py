@@ -13,6 +13,8 @@
   by ALPN); HTTP/1.x needs nothing.
 * A pool with tls_enabled -> a server-ssl profile on the virtual servers that use it: the
   pool's certificate as client certificate, its CA (peerCertMode require) and CRL.
+* Both kinds inherit from the flavor's client_ssl_profile / server_ssl_profile, if given,
+  else from BIG-IP's /Common/clientssl / serverssl; the fields set here override the parent.
 """
 
 import re
@@ -166,7 +168,7 @@ def listener_resources(listener, ctx):
     for index, container in enumerate(containers):
         name = names.listener_object(lid, 'tls_%s' % container['id'])
         items.append(resource.make(
-            'ltm/profile/client-ssl', ctx.partition, name, defaultsFrom='/Common/clientssl',
+            'ltm/profile/client-ssl', ctx.partition, name, defaultsFrom=ctx.parent('client-ssl'),
             certKeyChain=[_cert_key_chain(container, ctx)], sniDefault=index == 0,
             serverName=container.get('primary_cn') or 'none', **common))
         refs.append({'name': names.full_path(ctx.partition, name), 'context': 'clientside'})
@@ -220,5 +222,5 @@ def pool_resources(listener_id, pool, ctx):
         fields['options'] = versions
     name = names.listener_object(listener_id, 'serverssl')
     items.append(resource.make('ltm/profile/server-ssl', ctx.partition, name,
-                               defaultsFrom='/Common/serverssl', **fields))
+                               defaultsFrom=ctx.parent('server-ssl'), **fields))
     return items, [{'name': names.full_path(ctx.partition, name), 'context': 'serverside'}]

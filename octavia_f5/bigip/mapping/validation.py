@@ -5,6 +5,9 @@ import ipaddress
 
 from octavia_f5.common import exceptions
 
+# Octavia's largest timeout (one year in ms), the range of its four listener timeouts.
+MAX_TIMEOUT_MS = 31536000000
+
 
 def required(obj, key, field=None):
     """obj[key], or InvalidValue (naming ``field`` or ``key``) when it is missing or None."""
@@ -61,7 +64,7 @@ def whole_seconds(field, milliseconds):
 
     Rounding would silently change what the user asked for.
     """
-    integer(field, milliseconds, 0, 31536000000)
+    integer(field, milliseconds, 0, MAX_TIMEOUT_MS)
     if milliseconds % 1000:
         raise exceptions.UnsupportedOption(
             field, 'BIG-IP timeouts are whole seconds; give a multiple of 1000 ms, got %d'

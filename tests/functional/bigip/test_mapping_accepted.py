@@ -19,6 +19,7 @@ from octavia_f5.bigip.mapping import listener
 from octavia_f5.bigip.mapping import loadbalancer
 from octavia_f5.bigip.mapping import member
 from octavia_f5.bigip.mapping import pool
+from octavia_f5.bigip.mapping import resource
 from octavia_f5.bigip.mapping import tenancy
 from octavia_f5.simulator import fixture
 from tests import base
@@ -212,3 +213,48 @@ class TestMappingAccepted(base.TestCase):
         members = self.http.get(self._item_url(patched) + '/members').json()
         self.assertEqual(['10.0.0.3%12:8080'], [m['name'] for m in members['items']])
         self.delete(items)
+
+    def test_flavor_profiles_irules_and_tls_hello_monitor_are_accepted(self):
+        flavor = {'tcp_profile': '/Common/tcp-lan-optimized', 'fastl4_profile': '/Common/fastL4',
+                  'udp_profile': '/Common/udp', 'http_profile': '/Common/http',
+                  'oneconnect_profile': '/Common/oneconnect',
+                  'client_ssl_profile': '/Common/clientssl',
+                  'server_ssl_profile': '/Common/serverssl-insecure-compatible',
+                  'irules': ['/Common/op_log'], 'loadbalancer_topology': 'SINGLE'}
+        ctx = F.ctx(flavor=flavor)
+        # The operator's iRule: only an event every listener protocol has.
+        op_rule = self.create([resource.make('ltm/rule', 'Common', 'op_log',
+                                             apiAnonymous='when CLIENT_ACCEPTED {\n}\n')])
+        lb = F.loadbalancer()
+        tenant = self.create(tenancy.resources(ctx))
+        items = self.create(loadbalancer.resources(lb, ctx))
+        tcp_pool = F.pool(protocol='TCP', hm=F.healthmonitor(
+            type='TLS-HELLO', http_method=None, url_path=None, expected_codes=None),
+            members=[F.member(0), F.member(1, monitor_address='10.9.0.1', monitor_port=9443)])
+        tls_pool = F.pool(pool_id=F.POOL2_ID, protocol='HTTPS', tls_enabled=True)
+        udp_pool = F.pool(pool_id=F.POOL_ID[:-1] + '6', protocol='UDP')
+        nodes = []
+        for each in (tcp_pool, tls_pool, udp_pool):
+            items += self.create(pool.resources(each, ctx))
+            nodes += member.nodes(each, ctx)
+        tempest = {'timeout_client_data': 1000, 'timeout_member_connect': 1000,
+                   'timeout_member_data': 1000, 'timeout_tcp_inspect': 50}
+        listeners = [
+            (dict(tempest, protocol='TCP', protocol_port=8002), tcp_pool),
+            (dict(tempest, protocol_port=8000, insert_headers={'X-Forwarded-For': 'true'}),
+             tcp_pool),
+            (dict(protocol='TERMINATED_HTTPS', default_tls_container_data=_container(
+                F.CERT_ID, 'www.example.com')), tcp_pool),
+            (dict(tempest, protocol='UDP', protocol_port=8003), udp_pool),
+            (dict(protocol_port=8443), tls_pool),
+        ]
+        for index, (fields, used) in enumerate(listeners):
+            lis = F.listener(listener_id=F.LISTENER_ID[:-2] + '%02d' % index,
+                             default_pool_id=used['pool_id'], **fields)
+            items += self.create(listener.resources(lis, lb, [used], ctx))
+        virtuals = [i for i in items if i.collection == 'ltm/virtual']
+        self.assertEqual(['/Common/op_log'] * 5, [self.get(v)['rules'][0] for v in virtuals])
+        fastl4 = [i for i in items if i.collection == 'ltm/profile/fastl4']
+        self.assertEqual('/Common/fastL4', self.get(fastl4[0])['defaultsFrom'])
+        self.delete(tenant + nodes + items)
+        self.delete(op_rule)

@@ -4,6 +4,7 @@
 from octavia_lib.api.drivers import exceptions as lib_exceptions
 
 from octavia_f5.api import flavor
+from octavia_f5.bigip.mapping import context
 from tests import base
 
 
@@ -18,11 +19,21 @@ class MetadataTestCase(base.TestCase):
 
 class TestFlavorMetadata(MetadataTestCase):
 
-    def test_every_schema_key_is_described(self):
-        self.assertEqual(set(flavor.FLAVOR_SCHEMA['properties']),
-                         set(flavor.FLAVOR_METADATA))
+    def test_capabilities_are_the_mappings_flavor_keys(self):
+        self.assertEqual({k: v.description for k, v in context.FLAVOR_KEYS.items()},
+                         flavor.FLAVOR_METADATA)
         self.assertEqual(set(flavor.AVAILABILITY_ZONE_SCHEMA['properties']),
                          set(flavor.AVAILABILITY_ZONE_METADATA))
+
+    def test_every_capability_is_accepted_with_a_good_value(self):
+        values = {'choice': lambda spec: spec.choices[0], 'path': lambda spec: '/Common/x',
+                  'paths': lambda spec: ['/Common/x']}
+        for key, spec in context.FLAVOR_KEYS.items():
+            metadata = {key: values[spec.kind](spec)}
+            if key == 'snat_pool':
+                metadata['snat_mode'] = 'snatpool'
+            with self.subTest(key=key):
+                flavor.validate_flavor(metadata)
 
     def test_empty_and_full_flavors_are_accepted(self):
         flavor.validate_flavor({})
@@ -63,6 +74,12 @@ class TestFlavorMetadata(MetadataTestCase):
 
     def test_duplicate_irules_are_refused(self):
         self.assertRefused({'irules': ['/Common/a', '/Common/a']}, 'irules')
+
+    def test_profile_path_with_a_trailing_newline_is_refused(self):
+        self.assertRefused({'tcp_profile': '/Common/tcp\n'}, 'tcp_profile')
+
+    def test_metadata_that_is_no_object_is_refused(self):
+        self.assertRefused(['tcp_profile'], 'object')
 
 
 class TestAvailabilityZoneMetadata(MetadataTestCase):

@@ -12,6 +12,12 @@ def _map(lis=None, lb=None, pools=None, ctx=None):
                               ctx or fixtures.ctx())
 
 
+_TEMPEST_CREATE = {'timeout_client_data': 1000, 'timeout_member_connect': 1000,
+                   'timeout_member_data': 1000, 'timeout_tcp_inspect': 50}
+_TEMPEST_UPDATE = {'timeout_client_data': 2000, 'timeout_member_connect': 2000,
+                   'timeout_member_data': 2000, 'timeout_tcp_inspect': 100}
+
+
 class TestListenerGolden(base.MappingTestCase):
 
     family = 'listener'
@@ -30,11 +36,18 @@ class TestListenerGolden(base.MappingTestCase):
         'connection_limit_and_disabled': {'connection_limit': 1000, 'admin_state_up': False},
         'no_default_pool': {'default_pool_id': None},
         'hostile_text': {'name': 'a"b', 'description': '<i>[exec id]</i>\r\n'},
+        # octavia-tempest-plugin creates every listener with these timeouts, then updates
+        # them to 2000/2000/2000/100; the fixture's own values are Octavia's defaults.
+        'tempest_timeouts_tcp': dict(_TEMPEST_CREATE, protocol='TCP', protocol_port=8002),
+        'tempest_timeouts_http_updated': _TEMPEST_UPDATE,
+        'tempest_timeouts_udp': dict(_TEMPEST_CREATE, protocol='UDP', protocol_port=8003),
+        'tempest_timeouts_sctp': dict(_TEMPEST_CREATE, protocol='SCTP', protocol_port=8004),
     }
 
     def test_golden(self):
-        pools = {'udp': [fixtures.pool(protocol='UDP')],
-                 'sctp': [fixtures.pool(protocol='SCTP')]}
+        udp, sctp = [fixtures.pool(protocol='UDP')], [fixtures.pool(protocol='SCTP')]
+        pools = {'udp': udp, 'sctp': sctp, 'tempest_timeouts_udp': udp,
+                 'tempest_timeouts_sctp': sctp}
         for case, fields in self.CASES.items():
             with self.subTest(case=case):
                 self.assertGolden(case, _map(fixtures.listener(**fields),
@@ -68,6 +81,31 @@ class TestListenerGolden(base.MappingTestCase):
         self.assertRaises(ValueError, _map, pools=[])
 
 
+class TestListenerTimeouts(base.MappingTestCase):
+
+    def test_any_tcp_inspect_delay_is_accepted_and_writes_nothing(self):
+        for protocol in ('TCP', 'HTTP', 'HTTPS', 'UDP'):
+            pools = [fixtures.pool(protocol='UDP')] if protocol == 'UDP' else None
+            expected = _map(fixtures.listener(protocol=protocol), pools=pools)
+            for value in (50, 100, 31536000000):
+                with self.subTest(protocol=protocol, timeout_tcp_inspect=value):
+                    self.assertEqual(expected, _map(fixtures.listener(
+                        protocol=protocol, timeout_tcp_inspect=value), pools=pools))
+
+    def test_member_connect_is_the_syn_timeout_up_to_5000_ms(self):
+        for value in (1, 1000, 5000):
+            body = self.body(_map(fixtures.listener(timeout_member_connect=value)),
+                             'ltm/profile/tcp', 'server')
+            self.assertEqual((value, 0), (body['synRtoBase'], body['synMaxRetrans']))
+
+    def test_udp_ignores_connect_and_inspect_timeouts_as_octavia_lvs_does(self):
+        pools = [fixtures.pool(protocol='UDP')]
+        self.assertEqual(
+            _map(fixtures.listener(protocol='UDP'), pools=pools),
+            _map(fixtures.listener(protocol='UDP', timeout_member_connect=0,
+                                   timeout_tcp_inspect=7), pools=pools))
+
+
 class TestListenerRefusals(base.MappingTestCase):
 
     def test_prometheus_is_refused_with_reason(self):
@@ -79,13 +117,15 @@ class TestListenerRefusals(base.MappingTestCase):
             self.assertUnsupported(field, 'multiple of 1000 ms', listener.validate,
                                    fixtures.listener(**{field: 1500}))
 
-    def test_tcp_inspect_delay_is_refused(self):
-        self.assertUnsupported('timeout_tcp_inspect', 'only 0', listener.validate,
-                               fixtures.listener(timeout_tcp_inspect=1000))
+    def test_unlimited_or_too_long_member_connect_is_refused(self):
+        for bad in (0, 5001):
+            self.assertUnsupported('timeout_member_connect', '1-5000 ms', listener.validate,
+                                   fixtures.listener(timeout_member_connect=bad))
 
-    def test_unlimited_member_connect_is_refused(self):
-        self.assertUnsupported('timeout_member_connect', 'without limit', listener.validate,
-                               fixtures.listener(timeout_member_connect=0))
+    def test_timeouts_outside_octavias_range_are_refused(self):
+        for field in ('timeout_tcp_inspect', 'timeout_member_connect', 'timeout_client_data'):
+            self.assertInvalid(field, '0-31536000000', listener.validate,
+                               fixtures.listener(**{field: -1}))
 
     def test_unknown_protocol_is_refused(self):
         self.assertUnsupported('protocol', "'QUIC' is not supported", listener.validate,

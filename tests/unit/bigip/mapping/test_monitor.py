@@ -30,6 +30,14 @@ class TestMonitorGolden(base.MappingTestCase):
         'tcp': {'type': 'TCP'},
         'udp_connect': {'type': 'UDP-CONNECT'},
         'sctp': {'type': 'SCTP', 'delay': 10, 'max_retries': 1, 'max_retries_down': 5},
+        'tls_hello': {'type': 'TLS-HELLO', 'http_method': None, 'url_path': None,
+                      'expected_codes': None},
+        # octavia-tempest-plugin's create and update values: timeout above delay.
+        'tempest_http_create': {'delay': 2, 'timeout': 3, 'max_retries': 4, 'url_path': '/',
+                                'max_retries_down': 5, 'expected_codes': '200-204'},
+        'tempest_http_update': {'delay': 3, 'timeout': 4, 'max_retries': 5,
+                                'max_retries_down': 6, 'http_method': 'POST',
+                                'url_path': '/test', 'expected_codes': '201,202'},
     }
 
     def test_golden(self):
@@ -46,6 +54,15 @@ class TestMonitorGolden(base.MappingTestCase):
             fixtures.member(3, address='2001:db8::3', monitor_address='2001:db8::99',
                             monitor_port=9002))
         self.assertGolden('member_alias', monitor.resources(_hm(), members, fixtures.ctx()))
+
+    def test_tls_hello_member_monitor_checks_the_alias_address(self):
+        members = _members(fixtures.member(1, monitor_address='10.9.0.1', monitor_port=9443))
+        items = monitor.resources(_hm(type='TLS-HELLO', http_method=None, url_path=None,
+                                      expected_codes=None), members, fixtures.ctx())
+        self.assertEqual([('ltm/monitor/https', '', '', None), ('ltm/monitor/https', '', '',
+                                                                '10.9.0.1%12:9443')],
+                         [(i.collection, i.body['send'], i.body['recv'],
+                           i.body.get('destination')) for i in items])
 
     def test_ping_member_monitor_ignores_the_port(self):
         members = _members(fixtures.member(1, monitor_address='10.9.0.1', monitor_port=9000))
@@ -84,13 +101,19 @@ class TestMonitorReferences(base.MappingTestCase):
 
 class TestMonitorRefusals(base.MappingTestCase):
 
-    def test_tls_hello_is_refused_with_reason(self):
-        self.assertUnsupported('type', 'only the TLS handshake', monitor.validate,
-                               _hm(type='TLS-HELLO'))
+    def test_every_octavia_monitor_type_is_accepted(self):
+        for kind in ('HTTP', 'HTTPS', 'PING', 'TCP', 'TLS-HELLO', 'UDP-CONNECT', 'SCTP'):
+            with self.subTest(type=kind):
+                self.assertEqual(1, len(monitor.resources(_hm(type=kind), [], fixtures.ctx())))
 
-    def test_timeout_above_delay_is_refused(self):
-        self.assertUnsupported('timeout', 'must not exceed delay', monitor.validate,
-                               _hm(delay=3, timeout=4))
+    def test_timeout_above_delay_changes_nothing_on_the_device(self):
+        # BIG-IP has no per-probe deadline: Octavia's timeout is accepted and not written.
+        ctx = fixtures.ctx()
+        self.assertEqual(monitor.resources(_hm(delay=3, timeout=1), [], ctx),
+                         monitor.resources(_hm(delay=3, timeout=4), [], ctx))
+
+    def test_negative_timeout_is_refused(self):
+        self.assertInvalid('timeout', '0-2147483647', monitor.validate, _hm(timeout=-1))
 
     def test_delay_outside_bigip_intervals_is_refused(self):
         self.assertUnsupported('delay', '1-86400', monitor.validate, _hm(delay=0, timeout=0))

@@ -54,5 +54,5 @@ class TestPoolRefusals(base.MappingTestCase):
     def test_member_and_monitor_are_checked_with_the_pool(self):
         self.assertInvalid('weight', '0-256', pool.validate,
                            fixtures.pool(members=[fixtures.member(0, weight=300)]))
-        self.assertUnsupported('type', 'TLS-HELLO', pool.validate,
-                               fixtures.pool(hm=fixtures.healthmonitor(type='TLS-HELLO')))
+        self.assertUnsupported('delay', '1-86400', pool.validate,
+                               fixtures.pool(hm=fixtures.healthmonitor(delay=86401)))
