@@ -5,6 +5,7 @@ Each function takes the object as it will be after the call (for an update: the 
 the changed fields) and raises UnsupportedOption or InvalidValue naming the field.
 """
 
+from octavia_f5.bigip.mapping import context
 from octavia_f5.bigip.mapping import l7rules
 from octavia_f5.bigip.mapping import listener as listener_mapping
 from octavia_f5.bigip.mapping import loadbalancer as loadbalancer_mapping
@@ -16,15 +17,31 @@ from octavia_f5.bigip.mapping import pool as pool_mapping
 def loadbalancer(lb):
     """A load balancer, with every child of a fully populated create.
 
-    Its flavor was checked by validate_flavor when Octavia applied it.
+    Its flavor was checked by validate_flavor when Octavia applied it. A fully populated create
+    carries the whole graph and the flavor, so the whole mapping runs on it here: every
+    refusal that needs the load balancer, the pools or the flavor (VIP family of allowed_cidrs,
+    traits shared by a listener's pools, fastL4 limits) is answered in the API call.
     """
     loadbalancer_update(lb)
+    ctx = context.Context(project_id=lb.get('project_id') or '0',
+                          flavor=lb.get('flavor') or {})
+    pools = lb.get('pools') or []
+    for item in pools:
+        pool(item)
+        pool_mapping.resources(item, ctx)
     for item in lb.get('listeners') or ():
-        listener(item)
+        listener_mapping.validate(item, ctx)
         for policy in item.get('l7policies') or ():
             l7policy(policy)
-    for item in lb.get('pools') or ():
-        pool(item)
+        listener_mapping.resources(item, lb, _listener_pools(item, pools), ctx)
+
+
+def _listener_pools(item, pools):
+    """The pools of the load balancer plus the listener's nested default pool."""
+    default = item.get('default_pool')
+    if default and default.get('pool_id') not in {p.get('pool_id') for p in pools}:
+        return pools + [default]
+    return pools
 
 
 def loadbalancer_update(lb):

@@ -106,6 +106,13 @@ class TestDriver(base.TestCase):
         self.assertEqual(MEMBER_ID,
                          payload['loadbalancer']['pools'][0]['members'][0]['member_id'])
 
+    def test_fully_populated_create_runs_the_whole_mapping(self):
+        # Only the mapping of the listener with its load balancer sees the VIP's family.
+        lb = data_models.LoadBalancer(
+            loadbalancer_id=LB_ID, project_id=PROJECT, vip_address='192.0.2.1',
+            listeners=[listener(allowed_cidrs=['2001:db8::/64'])], pools=[])
+        self.assertRefused(self.driver.loadbalancer_create, lb, fragments=('allowed_cidrs',))
+
     def test_additional_vips_are_refused(self):
         lb = data_models.LoadBalancer(
             loadbalancer_id=LB_ID, project_id=PROJECT, vip_address='192.0.2.1',
