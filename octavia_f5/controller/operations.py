@@ -25,7 +25,31 @@ from octavia_f5.common import exceptions
 
 # operation name -> 'module:function'. Flows register here, e.g.
 #   'listener_create': 'octavia_f5.flows.listener_flows:create_listener_flow',
-FLOWS = {}
+FLOWS = {
+    'loadbalancer_create': 'octavia_f5.flows.loadbalancer_flows:create_loadbalancer_flow',
+    'loadbalancer_update': 'octavia_f5.flows.loadbalancer_flows:update_loadbalancer_flow',
+    'loadbalancer_delete': 'octavia_f5.flows.loadbalancer_flows:delete_loadbalancer_flow',
+    'loadbalancer_failover': 'octavia_f5.flows.loadbalancer_flows:failover_loadbalancer_flow',
+    'listener_create': 'octavia_f5.flows.listener_flows:create_listener_flow',
+    'listener_update': 'octavia_f5.flows.listener_flows:update_listener_flow',
+    'listener_delete': 'octavia_f5.flows.listener_flows:delete_listener_flow',
+    'pool_create': 'octavia_f5.flows.pool_flows:create_pool_flow',
+    'pool_update': 'octavia_f5.flows.pool_flows:update_pool_flow',
+    'pool_delete': 'octavia_f5.flows.pool_flows:delete_pool_flow',
+    'member_create': 'octavia_f5.flows.member_flows:create_member_flow',
+    'member_update': 'octavia_f5.flows.member_flows:update_member_flow',
+    'member_delete': 'octavia_f5.flows.member_flows:delete_member_flow',
+    'member_batch_update': 'octavia_f5.flows.member_flows:batch_update_members_flow',
+    'health_monitor_create': 'octavia_f5.flows.healthmonitor_flows:create_healthmonitor_flow',
+    'health_monitor_update': 'octavia_f5.flows.healthmonitor_flows:update_healthmonitor_flow',
+    'health_monitor_delete': 'octavia_f5.flows.healthmonitor_flows:delete_healthmonitor_flow',
+    'l7policy_create': 'octavia_f5.flows.l7policy_flows:create_l7policy_flow',
+    'l7policy_update': 'octavia_f5.flows.l7policy_flows:update_l7policy_flow',
+    'l7policy_delete': 'octavia_f5.flows.l7policy_flows:delete_l7policy_flow',
+    'l7rule_create': 'octavia_f5.flows.l7rule_flows:create_l7rule_flow',
+    'l7rule_update': 'octavia_f5.flows.l7rule_flows:update_l7rule_flow',
+    'l7rule_delete': 'octavia_f5.flows.l7rule_flows:delete_l7rule_flow',
+}
 
 
 def factory_path(operation):

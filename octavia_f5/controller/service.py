@@ -15,6 +15,8 @@ from oslo_log import log as logging
 from octavia_f5.common import config
 from octavia_f5.controller import conductor as conductor_lib
 from octavia_f5.controller import jobboard
+from octavia_f5.controller import status
+from octavia_f5.flows import services as flow_services
 
 LOG = logging.getLogger(__name__)
 
@@ -43,6 +45,7 @@ class Worker:
 
     def run(self):
         """Serve jobs until ``stop()``; returns once running jobs are abandoned or done."""
+        flow_services.configure(reporter=status.get_reporter())
         LOG.info('Worker %s starting: jobs from %s, persistence in %s', self.name,
                  jobboard.describe_board(self._conf),
                  jobboard.describe_persistence(self._conf))

@@ -1,0 +1,259 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Writing a Plan to one BIG-IP: create, patch, delete, and undo what a run created.
+
+Every write converges when it is repeated (a worker that dies mid-task has its task run again
+by another worker, which must reach the same end state):
+
+* create: POST; an object that already exists (409) is made to match with a PATCH. Objects
+  are named from Octavia ids, so one found under the name of a new object is ours, left by an
+  earlier run. Certificates and keys are named by container id (a digest of the certificate),
+  so one found is already right;
+* patch: PATCH of the changed top-level fields only (lists are replaced whole by BIG-IP);
+  an object found missing is created;
+* delete: DELETE, and a missing object counts as deleted. Certificate, key and CRL files and
+  nodes may still be used by another listener, pool or load balancer of the project: BIG-IP
+  refuses to delete them then ("in use"), which is the answer we want;
+* certificate, key and chain files that are created together are installed in one
+  transaction: a key without its certificate is unusable and a profile naming them would be
+  refused. Only the installs are queued; the uploads of their contents come first;
+* LTM policies are written as drafts and published (BIG-IP 12.1+ refuses changes to a
+  published policy); publishing a draft replaces the published policy of that name.
+"""
+
+from concurrent import futures
+import dataclasses
+import re
+
+from oslo_log import log as logging
+
+from octavia_f5.bigip.mapping import resource
+from octavia_f5.bigip import names
+from octavia_f5.bigip import paths
+from octavia_f5.common import exceptions
+from octavia_f5.flows import plan as plan_mod
+
+LOG = logging.getLogger(__name__)
+
+IDENTITY = ('name', 'partition', 'subPath')
+POLICY = 'ltm/policy'
+# Concurrent node deletions (the client keeps this many connections per device by default).
+NODE_DELETERS = 8
+DRAFTS = 'Drafts'
+_PROFILE_LINK = re.compile(r'/mgmt/tm/(ltm/profile/[a-z0-9-]+)/')
+# Profile fields naming files -> the collection of the file.
+_FILE_FIELDS = {'cert': 'sys/file/ssl-cert', 'chain': 'sys/file/ssl-cert',
+                'caFile': 'sys/file/ssl-cert', 'key': 'sys/file/ssl-key',
+                'crlFile': 'sys/file/ssl-crl'}
+
+
+def item_path(item):
+    return paths.item(item.collection, item.name, item.partition)
+
+
+def _identity_free(body):
+    return {k: v for k, v in body.items() if k not in IDENTITY}
+
+
+def _is_file(item):
+    return item.collection in resource.FILE_COLLECTIONS
+
+
+class Writer(object):
+    """Writes one plan to one device; ``created`` lists (collection, partition, name) in order.
+
+    ``reassert``: the device may hold anything (after a failover): an object that exists is
+    overwritten with its full body, files re-installed, and nothing is recorded for an undo.
+    """
+
+    def __init__(self, device, reassert=False):
+        self.device = device
+        self.reassert = reassert
+        self.created = []
+
+    def apply(self, plan):
+        """Write every step of ``plan``, then remove the nodes it leaves unused."""
+        steps = plan.steps()
+        if self.reassert:
+            # After a failover the objects are usually there already (config-sync copied
+            # them): one PATCH each, a create only for what is missing.
+            steps = [('patch', dataclasses.replace(s[1], body={}), s[1])
+                     if s[0] == 'create' else s for s in steps]
+        index = 0
+        while index < len(steps):
+            group = _file_group(steps, index)
+            if len(group) > 1:
+                self._create_files(group)
+                index += len(group)
+                continue
+            action, *items = steps[index]
+            getattr(self, '_' + action)(*items)
+            index += 1
+        self._delete_nodes(plan.nodes)
+
+    def _delete_nodes(self, nodes):
+        """Delete nodes side by side: one DELETE each, as BIG-IP has no bulk delete."""
+        node_paths = [paths.item('ltm/node', node, partition) for partition, node in nodes]
+        if len(node_paths) < 2:
+            for path in node_paths:
+                self._delete_tolerant(path)
+            return
+        with futures.ThreadPoolExecutor(min(NODE_DELETERS, len(node_paths))) as pool:
+            for done in [pool.submit(self._delete_tolerant, p) for p in node_paths]:
+                done.result()
+
+    # --- the three actions ------------------------------------------------------------
+
+    def _create(self, item):
+        if item.collection == POLICY:
+            self._write_policy(item)
+        elif _is_file(item):
+            self._upload(item)
+            try:
+                self.device.create(paths.collection(item.collection), item.body)
+            except exceptions.AlreadyExists:
+                if self.reassert:
+                    self.device.patch(item_path(item), {'sourcePath': item.body['sourcePath']})
+        else:
+            try:
+                self.device.create(paths.collection(item.collection), item.body)
+            except exceptions.AlreadyExists:
+                self.device.patch(item_path(item), _identity_free(item.body))
+        self._record(item)
+
+    def _patch(self, old, new):
+        if new.collection == POLICY:
+            self._write_policy(new)
+            return
+        if _is_file(new):
+            self._upload(new)
+            changes = {'sourcePath': new.body['sourcePath']}
+        else:
+            changes = {k: v for k, v in _identity_free(new.body).items()
+                       if old.body.get(k) != v}
+            if not changes:
+                return
+        try:
+            self.device.patch(item_path(new), changes)
+        except exceptions.NotFound:
+            LOG.info('%s was missing on %s; creating it', new.full_path, self.device.name)
+            self._create(new)
+
+    def _delete(self, item):
+        if item.collection == POLICY:
+            self.device.delete(item_path(item), missing_ok=True)
+            self.device.delete(paths.item(POLICY, item.name, item.partition, DRAFTS),
+                               missing_ok=True)
+        elif _is_file(item):
+            self._delete_tolerant(item_path(item))
+        else:
+            self.device.delete(item_path(item), missing_ok=True)
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _record(self, item):
+        if not self.reassert:
+            self.created.append([item.collection, item.partition, item.name])
+
+    def _upload(self, item):
+        self.device.upload(item.upload_name, item.content.encode('utf-8'))
+
+    def _create_files(self, items):
+        for item in items:
+            self._upload(item)
+        try:
+            with self.device.transaction() as tx:
+                for item in items:
+                    tx.post(paths.collection(item.collection), item.body)
+        except exceptions.TransactionFailed as error:
+            # Typically one of them exists already (a run before this one installed it).
+            LOG.info('Installing %s together failed (%s); installing them one by one',
+                     ', '.join(i.full_path for i in items), error)
+            for item in items:
+                self._create(item)
+            return
+        for item in items:
+            self._record(item)
+
+    def _write_policy(self, item):
+        draft = paths.item(POLICY, item.name, item.partition, DRAFTS)
+        try:
+            self.device.create(paths.collection(POLICY), dict(item.body, subPath=DRAFTS))
+        except exceptions.AlreadyExists:
+            # A draft left by a run that died before publishing it.
+            self.device.put(draft, _identity_free(item.body))
+        try:
+            self.device.post(paths.collection(POLICY), {
+                'command': 'publish',
+                'name': paths.full_path(item.partition, item.name, DRAFTS)})
+        except exceptions.DeviceError:
+            self.device.delete(draft, missing_ok=True)
+            raise
+
+    def _delete_tolerant(self, path):
+        try:
+            self.device.delete(path, missing_ok=True)
+        except exceptions.InUse as error:
+            LOG.debug('%s stays: %s', path, error)
+
+    def undo(self, created):
+        """Remove objects a run created, newest first; failures are logged, not raised."""
+        for collection, partition, name in reversed(created):
+            item = resource.Resource(collection, partition, name, {})
+            try:
+                if collection == POLICY:
+                    self._delete(item)
+                else:
+                    self._delete_tolerant(item_path(item))
+            except exceptions.DeviceError as error:
+                LOG.warning('Could not remove %s from %s while undoing: %s',
+                            item.full_path, self.device.name, error)
+
+
+def _file_group(steps, start):
+    """The run of file creates starting at ``start`` (installed in one transaction)."""
+    group = []
+    for step in steps[start:]:
+        if step[0] != 'create' or not _is_file(step[1]):
+            break
+        group.append(step[1])
+    return group
+
+
+def discover(device, partition, listener_id):
+    """The TLS objects a listener's virtual server uses on the device, in creation order.
+
+    Its own client-ssl and server-ssl profiles (as BIG-IP lists them in the virtual's
+    profiles) and the certificate, key and CRL files of the partition that they name. Bodies
+    are empty: they serve to delete what the listener no longer needs.
+    """
+    virtual = paths.item('ltm/virtual', names.virtual(listener_id), partition)
+    try:
+        attached = device.items(virtual + '/profiles')
+    except exceptions.NotFound:
+        return []
+    own = names.listener_object(listener_id, '')
+    profiles, files = [], []
+    for entry in attached:
+        match = _PROFILE_LINK.search((entry.get('nameReference') or {}).get('link', ''))
+        collection = match.group(1) if match else None
+        if (collection not in plan_mod.SSL_PROFILES or entry.get('partition') != partition
+                or not entry.get('name', '').startswith(own)):
+            continue
+        profiles.append(resource.Resource(collection, partition, entry['name'], {}))
+        body = device.get_or_none(paths.item(collection, entry['name'], partition)) or {}
+        for field, file_collection, path in _file_references(body):
+            prefix = '/%s/' % partition
+            if path.startswith(prefix):
+                found = resource.Resource(file_collection, partition, path[len(prefix):], {})
+                if found not in files:
+                    files.append(found)
+    return files + profiles
+
+
+def _file_references(body):
+    entries = [body] + list(body.get('certKeyChain') or ())
+    for entry in entries:
+        for field, collection in _FILE_FIELDS.items():
+            value = entry.get(field)
+            if isinstance(value, str) and value not in ('', 'none'):
+                yield field, collection, value
