@@ -15,6 +15,7 @@ from oslo_log import log as logging
 from octavia_f5.common import config
 from octavia_f5.controller import conductor as conductor_lib
 from octavia_f5.controller import jobboard
+from octavia_f5.controller import poller as poller_lib
 from octavia_f5.controller import status
 from octavia_f5.flows import services as flow_services
 
@@ -44,8 +45,19 @@ class Worker:
         return self._stop.is_set()
 
     def run(self):
-        """Serve jobs until ``stop()``; returns once running jobs are abandoned or done."""
+        """Serve jobs until ``stop()``; returns once running jobs are abandoned or done.
+
+        The poller (operating status and statistics) runs beside the conductor in this process.
+        """
         flow_services.configure(reporter=status.get_reporter())
+        running_poller = poller_lib.start_from_conf(self._conf, status.get_reporter())
+        try:
+            self._run()
+        finally:
+            if running_poller is not None:
+                running_poller.stop(timeout=10)
+
+    def _run(self):
         LOG.info('Worker %s starting: jobs from %s, persistence in %s', self.name,
                  jobboard.describe_board(self._conf),
                  jobboard.describe_persistence(self._conf))

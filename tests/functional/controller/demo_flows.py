@@ -3,7 +3,9 @@
 
 A job names them as 'tests.functional.controller.demo_flows:make_flow' (allowed through
 [f5_worker] flow_modules). Payload keys: ``tag`` and ``events`` (always), ``steps``, ``delay``,
-``fail_at`` (1-based step that raises), ``report`` (``{'kind', 'id', 'loadbalancer_id'}``: wait
+``fail_at`` (1-based step that raises), ``hold_at`` (1-based step that, once started, waits
+until the file ``<events>.release`` exists: tests act on a worker while it is surely inside that
+step, whatever the machine's load), ``report`` (``{'kind', 'id', 'loadbalancer_id'}``: wait
 for the object in Octavia, report ACTIVE at the end, ERROR on revert), ``listener`` (a
 listener dict whose TLS private key the flow decrypts and fingerprints).
 """
@@ -41,14 +43,24 @@ def read_events(events):
     return [(int(pid), tag, step, event) for _t, pid, tag, step, event in rows]
 
 
+def release_file(events):
+    return events + '.release'
+
+
 class Step(task.Task):
-    def __init__(self, index, fail):
+    def __init__(self, index, fail, hold):
         super().__init__(name='step%d' % index)
         self._fail = fail
+        self._hold = hold
 
     def execute(self, tag, events, delay):
         record(events, tag, self.name, 'start')
         time.sleep(delay)
+        deadline = time.monotonic() + 60
+        while self._hold and not os.path.exists(release_file(events)):
+            if time.monotonic() > deadline:
+                raise RuntimeError('%s was never released' % self.name)
+            time.sleep(0.05)
         if self._fail:
             record(events, tag, self.name, 'FAIL')
             raise RuntimeError('%s fails on purpose' % self.name)
@@ -98,7 +110,8 @@ def make_flow(payload):
         flow.add(ErrorOnRevert(), WaitForObject())
     steps = payload.get('steps', 0)
     for index in range(1, steps + 1):
-        flow.add(Step(index, fail=index == payload.get('fail_at')))
+        flow.add(Step(index, fail=index == payload.get('fail_at'),
+                      hold=index == payload.get('hold_at')))
     if 'listener' in payload:
         flow.add(FingerprintKey())
     if 'report' in payload:

@@ -5,6 +5,7 @@ import collections
 import time
 
 from tests.functional.controller import base
+from tests.functional.controller import demo_flows
 
 STEPS = ['step%d' % i for i in range(1, 6)]
 
@@ -12,19 +13,24 @@ STEPS = ['step%d' % i for i in range(1, 6)]
 class TestTakeover(base.WorkerTestCase):
 
     def _start_owner_then_standby(self, tag):
-        """Worker A claims a 5-step job (1 s per step), B starts as a standby; A is in step3."""
+        """Worker A claims a 5-step job, B starts as a standby; A is held inside step3."""
         owner = self.workers.start('owner')
-        job = self.post_demo(tag, steps=5, delay=1.0)
+        job = self.post_demo(tag, steps=5, hold_at=3)
         self.assertEqual(owner.pid, self.wait_for_event(tag, 'step1', 'start'))
         standby = self.workers.start('standby')
         self.assertEqual(owner.pid, self.wait_for_event(tag, 'step3', 'start'))
-        time.sleep(0.2)   # step3 is now in the middle of its second of work
         return job, owner, standby
+
+    def release(self):
+        """Let step3 finish (in whichever worker runs it now)."""
+        with open(demo_flows.release_file(self.events), 'w'):
+            pass
 
     def test_killed_worker_job_is_resumed_by_another_worker_after_claim_expiry(self):
         job, owner, standby = self._start_owner_then_standby('killed')
         owner.kill()
         killed_at = time.monotonic()
+        self.release()
         self.wait_jobs_done([job], timeout=30)
         print('takeover after SIGKILL with claim_expiry=%s s: job finished %.2f s after the '
               'kill' % (self.CLAIM_EXPIRY, time.monotonic() - killed_at))
@@ -48,6 +54,8 @@ class TestTakeover(base.WorkerTestCase):
         self.config(group='f5_jobboard', claim_expiry=60)
         job, owner, standby = self._start_owner_then_standby('terminated')
         owner.terminate()
+        time.sleep(0.5)   # the signal handler asks the conductor to stop after this task
+        self.release()
         self.assertEqual(0, owner.wait(timeout=20))
         self.assertNotIn('Traceback', owner.output())
 

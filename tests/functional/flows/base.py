@@ -25,8 +25,6 @@ from tests.functional.fixtures import workers
 from tests.unit.flows import octavia
 
 PARTITION = 'octavia_' + octavia.PROJECT
-# The worker's configuration file also needs the device and tenancy options.
-WORKER_GROUPS = workers.WORKER_GROUPS + (config.BIGIP_GROUP, config.NETWORK_GROUP)
 FINAL = ('ACTIVE', 'ERROR', 'DELETED')
 
 
@@ -58,8 +56,8 @@ class FlowsTestCase(base.TestCase):
                     username=self.sim.username, password=self.sim.password,
                     verify='false', max_retries=1, retry_backoff=0.1,
                     save_config_interval=0)
-        self.useFixture(fixtures.MonkeyPatch(
-            'tests.functional.fixtures.workers.WORKER_GROUPS', WORKER_GROUPS))
+        # Operating statuses here are the flows' own; the poller has its own tests.
+        self.config(group=config.POLLER_GROUP, enabled=False)
         self.workers = self.useFixture(workers.Workers())
         poster.reset()
         self.addCleanup(poster.reset)
