@@ -82,6 +82,7 @@ class Cluster(object):
         self._active = None
         self._checked_at = None
         self._saved_writes = {d.name: d.writes for d in self.devices}
+        self._synced_writes = {}
         self._saved_at = clock()
         for device in self.devices:
             device.on_unavailable = self._device_unavailable
@@ -118,19 +119,69 @@ class Cluster(object):
         with self._lock:
             self._active = None
 
+    def check_active(self):
+        """Ask the cached active device whether it still is (one GET); the active device.
+
+        A failover without an outage leaves the old active device answering as a standby,
+        so nothing else reveals it: the worker calls this every [f5_ha] check_interval.
+        """
+        with self._lock:
+            current = self._active
+        if current is not None and len(self.devices) > 1:
+            try:
+                still = failover_state(current) == ACTIVE
+            except exceptions.DeviceError:
+                still = False
+            with self._lock:
+                if not still and self._active is current:
+                    self._active = None
+                elif still and self._active is current:
+                    self._checked_at = self._clock()
+        return self.active()
+
+    def ensure_active(self, device):
+        """Raise ActiveDeviceChanged unless ``device`` reports itself active right now.
+
+        A configuration pushed to the group from a standby would overwrite what was written
+        to the new active device since the failover.
+        """
+        if len(self.devices) < 2:
+            return
+        state = failover_state(device)
+        if state != ACTIVE:
+            with self._lock:
+                if self._active is device:
+                    self._active = None
+            raise exceptions.ActiveDeviceChanged(
+                'the device written to is %s, no longer active' % state.lower(),
+                device=device.name)
+
     def writers(self):
         """The devices a change must be written to."""
         if self.sync_mode == 'write-all':
             return list(self.devices)
         return [self.active()]
 
-    def sync(self):
-        """Push the active device's configuration to the group; False if not configured to."""
+    def sync(self, only_if_changed=False):
+        """Push the active device's configuration to the group; False if not done.
+
+        With several devices the active device is asked first whether it still is
+        (ensure_active): ActiveDeviceChanged then means the writes went to a standby and must
+        be made again. ``only_if_changed``: skip it when this process has written nothing to
+        the device since its last config-sync from it (counted before that sync was sent).
+        """
         if self.sync_mode != 'config-sync' or not self.device_group:
             return False
+        device = self.active()
+        writes = device.writes
+        if only_if_changed and self._synced_writes.get(device.name) == writes:
+            return False
+        self.ensure_active(device)
         body = {'command': 'run', 'utilCmdArgs': 'config-sync to-group %s' % self.device_group}
         # Pushing the same configuration twice is harmless, so a lost answer may be retried.
-        self.active().request('POST', CM_PATH, body=body, idempotent=True)
+        device.request('POST', CM_PATH, body=body, idempotent=True)
+        with self._lock:
+            self._synced_writes[device.name] = writes
         return True
 
     def sync_status(self, device=None):

@@ -16,6 +16,7 @@ WORKER_GROUP = 'f5_worker'
 DRIVER_AGENT_GROUP = 'f5_driver_agent'
 POLLER_GROUP = 'f5_poller'
 RECONCILER_GROUP = 'f5_reconciler'
+HA_GROUP = 'f5_ha'
 
 bigip_opts = [
     cfg.ListOpt('devices', default=[],
@@ -183,6 +184,48 @@ reconciler_opts = [
     cfg.BoolOpt('remove_orphans', default=True,
                 help='Remove objects inside the driver\'s partitions that no Octavia '
                      'object accounts for.'),
+    cfg.StrOpt('provider', default='f5',
+               help='Name of this provider in Octavia ([api_settings] '
+                    'enabled_provider_drivers): only load balancers of this provider are '
+                    'reconciled.'),
+    cfg.IntOpt('pending_timeout', default=300, min=0,
+               help='Seconds a load balancer must have been PENDING_* (by its updated_at) '
+                    'with no job for it on the jobboard before the reconciler finishes what '
+                    'the lost job should have done.'),
+    cfg.StrOpt('cloud',
+               help='Cloud name in clouds.yaml (found through OS_CLIENT_CONFIG_FILE or the '
+                    'usual locations) with the credentials for Octavia\'s API. When unset, '
+                    'the auth_* options below are used.'),
+    cfg.StrOpt('auth_type', default='password',
+               help='keystoneauth plugin for Octavia\'s API: "password", or "none" for an '
+                    'Octavia running with auth_strategy = noauth (then endpoint_override '
+                    'is required).'),
+    cfg.StrOpt('auth_url', help='Keystone URL, e.g. https://keystone.example.com/v3.'),
+    cfg.StrOpt('username', help='User that lists every project\'s load balancers (admin).'),
+    cfg.StrOpt('password', secret=True, help='Password of that user. Never logged.'),
+    cfg.StrOpt('project_name', help='Project to scope the token to.'),
+    cfg.StrOpt('user_domain_name', default='Default', help='Domain of the user.'),
+    cfg.StrOpt('project_domain_name', default='Default', help='Domain of the project.'),
+    cfg.StrOpt('region_name', help='Region of the Octavia endpoint in the catalog.'),
+    cfg.StrOpt('interface', default='public',
+               help='Endpoint interface to use from the catalog: public, internal, admin.'),
+    cfg.StrOpt('endpoint_override',
+               help='URL of Octavia\'s API, instead of the catalog\'s, e.g. '
+                    'http://127.0.0.1:9876.'),
+    cfg.StrOpt('cafile', help='CA bundle for Octavia\'s and Keystone\'s TLS certificates.'),
+]
+
+ha_opts = [
+    cfg.IntOpt('check_interval', default=5, min=1,
+               help='Seconds between two checks, in every worker process, that the device '
+                    'the flows write to is still the active one (failover-status) and that '
+                    'the device group is in sync. A device group whose sync-status shows '
+                    'changes pending on two checks in a row (e.g. a device that came back '
+                    'after an outage) is config-synced from the active device.'),
+    cfg.IntOpt('failover_timeout', default=60, min=0,
+               help='Seconds a device step waits for a new active device after the one it '
+                    'wrote to failed or stopped being active, before the operation fails. '
+                    'The step then writes again, to the new active device.'),
 ]
 
 _GROUPS = (
@@ -193,6 +236,7 @@ _GROUPS = (
     (DRIVER_AGENT_GROUP, driver_agent_opts, 'Sockets of Octavia\'s driver agent.'),
     (POLLER_GROUP, poller_opts, 'Operating status and statistics polling.'),
     (RECONCILER_GROUP, reconciler_opts, 'Reconciliation of devices with Octavia.'),
+    (HA_GROUP, ha_opts, 'Failover of the BIG-IP device group as the worker sees it.'),
 )
 
 

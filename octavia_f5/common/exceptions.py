@@ -94,6 +94,14 @@ class NoActiveDevice(DeviceUnavailable):
     """None of the configured devices reports itself active."""
 
 
+class ActiveDeviceChanged(DeviceUnavailable):
+    """The device written to is no longer the active one (a failover happened meanwhile).
+
+    Its configuration must not be config-synced to the group; the writes are made again on
+    the new active device.
+    """
+
+
 class RequestNotSent(DeviceUnavailable):
     """The request never reached the device: no connection, or the client could not log in.
 
@@ -164,3 +172,13 @@ class RouteDomainsExhausted(F5Error):
         super().__init__('No free route-domain id in %d-%d: widen [f5_network] '
                          'route_domain_min/route_domain_max or remove unused route domains'
                          % (low, high))
+
+
+# --- reconciler ---------------------------------------------------------------------------------
+
+class OctaviaApiError(F5Error):
+    """Octavia's API could not be read; nothing is repaired or removed without its answer."""
+
+
+class ReconcilerNotConfigured(F5Error):
+    """[f5_reconciler] lacks what is needed to reach Octavia's API."""

@@ -14,8 +14,10 @@ from oslo_log import log as logging
 
 from octavia_f5.common import config
 from octavia_f5.controller import conductor as conductor_lib
+from octavia_f5.controller import ha
 from octavia_f5.controller import jobboard
 from octavia_f5.controller import poller as poller_lib
+from octavia_f5.controller import reconciler
 from octavia_f5.controller import status
 from octavia_f5.flows import services as flow_services
 
@@ -47,15 +49,29 @@ class Worker:
     def run(self):
         """Serve jobs until ``stop()``; returns once running jobs are abandoned or done.
 
-        The poller (operating status and statistics) runs beside the conductor in this process.
+        The poller (operating status and statistics), the HA watcher and the reconciler run
+        beside the conductor in this process.
         """
         flow_services.configure(reporter=status.get_reporter())
-        running_poller = poller_lib.start_from_conf(self._conf, status.get_reporter())
+        running = [poller_lib.start_from_conf(self._conf, status.get_reporter())]
+        running.extend(self._start_device_helpers())
         try:
             self._run()
         finally:
-            if running_poller is not None:
-                running_poller.stop(timeout=10)
+            for helper in running:
+                if helper is not None:
+                    helper.stop(timeout=10)
+
+    def _start_device_helpers(self):
+        """The HA watcher and the reconciler, on the cluster the flows write through."""
+        try:
+            cluster = flow_services.cluster()
+        except ValueError as error:
+            LOG.error('HA watcher and reconciler not started: %s', error)
+            return []
+        return [ha.start(cluster, self._conf),
+                reconciler.start_from_conf(self._conf, status.get_reporter(), cluster,
+                                           name=self.name)]
 
     def _run(self):
         LOG.info('Worker %s starting: jobs from %s, persistence in %s', self.name,

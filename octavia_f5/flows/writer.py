@@ -36,6 +36,8 @@ LOG = logging.getLogger(__name__)
 
 IDENTITY = ('name', 'partition', 'subPath')
 POLICY = 'ltm/policy'
+POOL = 'ltm/pool'
+NODE = 'ltm/node'
 # Concurrent node deletions (the client keeps this many connections per device by default).
 NODE_DELETERS = 8
 DRAFTS = 'Drafts'
@@ -104,6 +106,10 @@ class Writer(object):
     # --- the three actions ------------------------------------------------------------
 
     def _create(self, item):
+        # Recorded before it is written: a create whose answer was lost (a published policy,
+        # a committed transaction) may have happened, and undoing one that did not is a
+        # delete of nothing.
+        self._record(item)
         if item.collection == POLICY:
             self._write_policy(item)
         elif _is_file(item):
@@ -118,7 +124,6 @@ class Writer(object):
                 self.device.create(paths.collection(item.collection), item.body)
             except exceptions.AlreadyExists:
                 self.device.patch(item_path(item), _identity_free(item.body))
-        self._record(item)
 
     def _patch(self, old, new):
         if new.collection == POLICY:
@@ -151,8 +156,18 @@ class Writer(object):
     # --- helpers --------------------------------------------------------------------------
 
     def _record(self, item):
-        if not self.reassert:
-            self.created.append([item.collection, item.partition, item.name])
+        if self.reassert:
+            return
+        if item.collection == POOL:
+            # BIG-IP creates the node of each member itself, and a node left behind keeps
+            # the partition from being deleted: an undo removes them after the pool.
+            for member in item.body.get('members') or ():
+                self._remember([NODE, item.partition, member['address']])
+        self._remember([item.collection, item.partition, item.name])
+
+    def _remember(self, entry):
+        if entry not in self.created:
+            self.created.append(entry)
 
     def _upload(self, item):
         self.device.upload(item.upload_name, item.content.encode('utf-8'))
@@ -160,6 +175,7 @@ class Writer(object):
     def _create_files(self, items):
         for item in items:
             self._upload(item)
+            self._record(item)
         try:
             with self.device.transaction() as tx:
                 for item in items:
@@ -170,9 +186,6 @@ class Writer(object):
                      ', '.join(i.full_path for i in items), error)
             for item in items:
                 self._create(item)
-            return
-        for item in items:
-            self._record(item)
 
     def _write_policy(self, item):
         draft = paths.item(POLICY, item.name, item.partition, DRAFTS)

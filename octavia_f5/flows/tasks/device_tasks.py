@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Tasks that write the BIG-IP: tenancy, the planned changes of an operation, config-sync."""
 
+import time
+
 from oslo_config import cfg
 from oslo_log import log as logging
 from taskflow import task
@@ -24,6 +26,9 @@ LOG = logging.getLogger(__name__)
 MAX_PROBES = 64
 # Tenancy removed by a concurrent delete between our check and our first write: retry.
 TENANCY_ATTEMPTS = 3
+# Waits between attempts to find the new active device after a failover, seconds.
+FAILOVER_FIRST_WAIT = 0.2
+FAILOVER_MAX_WAIT = 5.0
 
 
 def context(tenancy, flavor=None):
@@ -120,6 +125,34 @@ def remove_tenancy_if_unused(device, tenancy):
         LOG.info('Route domain of %s stays: %s', ctx.partition, error)
 
 
+def can_fail_over(group):
+    """Whether another device can take over the writes (not in write-all mode)."""
+    return len(group.devices) > 1 and group.sync_mode != 'write-all'
+
+
+def on_active_device(function, what):
+    """``function()``; run again when the device it used failed or stopped being active.
+
+    DeviceUnavailable (the device went away, or ActiveDeviceChanged: a failover without an
+    outage) makes the cluster look for the active device, and ``function`` runs again on it
+    until [f5_ha] failover_timeout. Steps are idempotent, so running one again converges; the
+    writes left on the old device are overwritten when it is config-synced from the new one.
+    """
+    group = services.cluster()
+    deadline = time.monotonic() + cfg.CONF[config.HA_GROUP].failover_timeout
+    wait = FAILOVER_FIRST_WAIT
+    while True:
+        try:
+            return function()
+        except exceptions.DeviceUnavailable as error:
+            if not can_fail_over(group) or time.monotonic() >= deadline:
+                raise
+            LOG.warning('%s: %s; running it again on the active device', what, error)
+            group.forget_active()
+            time.sleep(wait)
+            wait = min(wait * 2, FAILOVER_MAX_WAIT)
+
+
 def _project(stored_graph):
     # Ids are never encrypted: no need to decrypt the graph for it.
     return stored_graph['project_id']
@@ -137,7 +170,10 @@ class EnsureTenancy(base.OperationTask):
                          provides=c.TENANCY)
 
     def execute(self, graph, **arguments):
-        project_id = _project(graph)
+        return on_active_device(lambda: self._ensure(_project(graph)), self.name)
+
+    @staticmethod
+    def _ensure(project_id):
         route_domain, created = None, []
         for device in services.cluster().writers():
             route_domain, made = ensure_tenancy(device, project_id, route_domain)
@@ -161,7 +197,10 @@ class LoadTenancy(base.OperationTask):
                          provides=c.TENANCY)
 
     def execute(self, graph, **arguments):
-        project_id = _project(graph)
+        return on_active_device(lambda: self._load(_project(graph)), self.name)
+
+    @staticmethod
+    def _load(project_id):
         ctx = context({'project_id': project_id, 'route_domain': 0})
         device = services.cluster().writers()[0]
         found = device.get_or_none(_partition_path(ctx))
@@ -180,8 +219,8 @@ class RemoveTenancyIfUnused(base.OperationTask):
         super().__init__(operation, name='remove-tenancy-if-unused', requires=[c.TENANCY])
 
     def execute(self, tenancy, **arguments):
-        for device in services.cluster().writers():
-            remove_tenancy_if_unused(device, tenancy)
+        on_active_device(lambda: [remove_tenancy_if_unused(device, tenancy)
+                                  for device in services.cluster().writers()], self.name)
 
 
 class ApplyChanges(base.OperationTask):
@@ -201,27 +240,55 @@ class ApplyChanges(base.OperationTask):
         views = self.views(graph, arguments)
         lb = views.after.loadbalancer or views.before.loadbalancer or {}
         ctx = context(tenancy, lb.get('flavor'))
+        created = on_active_device(lambda: self._write(views, ctx, tenancy), self.name)
+        return {'created': created}
+
+    def _write(self, views, ctx, tenancy):
+        """Write to every writer device, then config-sync from the (still) active device.
+
+        The sync belongs here, not only in sync-devices: if the device written to is no
+        longer active when the sync is due, the writes are made again on the new active
+        device, which needs the plan.
+        """
+        group = services.cluster()
+        keep_on_failover = can_fail_over(group)
         created = {}
-        for device in services.cluster().writers():
+        for device in group.writers():
             plan = plan_mod.make(views.before, views.after, ctx, views.discover,
                                  everything=self.reassert, rewrite=views.rewrite)
-            for listener_id in plan.discover:
-                plan.add_discovered(listener_id, writer_mod.discover(
-                    device, ctx.partition, listener_id))
             writer = writer_mod.Writer(device, reassert=self.reassert)
             try:
+                for listener_id in plan.discover:
+                    plan.add_discovered(listener_id, writer_mod.discover(
+                        device, ctx.partition, listener_id))
                 self._apply(writer, plan, tenancy)
+            except exceptions.DeviceUnavailable:
+                # The device is gone or a standby now: what it got is overwritten by the
+                # next config-sync from the active device, where the step runs again.
+                if not keep_on_failover:
+                    writer.undo(writer.created)
+                    self._undo(created)
+                raise
             except Exception:
                 writer.undo(writer.created)
                 self._undo(created)
                 raise
             created[device.name] = writer.created
-        return {'created': created}
+        try:
+            group.sync(only_if_changed=True)
+        except exceptions.DeviceUnavailable:
+            raise
+        except Exception:
+            self._undo(created)
+            raise
+        return created
 
     @staticmethod
     def _apply(writer, plan, tenancy):
         try:
             writer.apply(plan)
+        except exceptions.DeviceUnavailable:
+            raise
         except exceptions.DeviceError:
             # A delete of the project's last load balancer may have removed the partition
             # after this flow ensured it (the device allows that while it is empty).
@@ -255,7 +322,8 @@ class FindActiveDevice(task.Task):
     def execute(self):
         group = services.cluster()
         group.forget_active()
-        LOG.info('Writing to the active device %s', group.active().name)
+        active = on_active_device(group.active, self.name)
+        LOG.info('Writing to the active device %s', active.name)
 
 
 class SyncDevices(task.Task):
@@ -270,7 +338,9 @@ class SyncDevices(task.Task):
 
     def execute(self):
         group = services.cluster()
-        if group.sync():
+        # The device step synced already; only writes made since (removing the tenancy of
+        # a deleted load balancer) need another config-sync.
+        if on_active_device(lambda: group.sync(only_if_changed=True), self.name):
             LOG.debug('Configuration synced to device group %s', group.device_group)
         try:
             group.save_config_if_due()
