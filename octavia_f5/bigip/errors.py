@@ -24,7 +24,11 @@ _SPACES = re.compile(r'\s+')
 MESSAGE_LIMIT = 500
 
 # 400 answers that refuse a deletion because another object refers to the target (0.2).
-_IN_USE = ('in use', 'referenced', 'cannot be deleted because')
+# 400 texts that mean "something still refers to it": 01070265/01070083/01070110 and the
+# tenancy refusals 0107082a (partition not empty), 010713f9 (folder not empty) and 0107097c
+# (route domain is a partition's default).
+_IN_USE = ('in use', 'referenced', 'cannot be deleted because',
+           'must be removed from a partition', 'is the default route domain')
 # restjavad answers 404 'Public URI path not registered' (or 'URI path ... not registered')
 # while it restarts: the object may well exist, the REST stack is just not ready (8).
 _NOT_REGISTERED = 'not registered'

@@ -51,11 +51,11 @@ def _route_domain_path(ctx):
 
 
 def _route_domain_id(device, project_id, known=None):
-    """The id of the project's route domain on ``device``; created if missing."""
+    """(id, created) of the project's route domain on ``device``; created if missing."""
     ctx = context({'project_id': project_id, 'route_domain': 0})
     found = device.get_or_none(_route_domain_path(ctx))
     if found is not None:
-        return found['id']
+        return found['id'], False
     net = cfg.CONF[config.NETWORK_GROUP]
     taken = set()
     for _probe in range(MAX_PROBES):
@@ -65,10 +65,10 @@ def _route_domain_id(device, project_id, known=None):
                                                   'route_domain': candidate}))[0].body
         try:
             device.create(paths.collection('net/route-domain'), body)
-            return candidate
+            return candidate, True
         except exceptions.AlreadyExists:
             # A concurrent flow of the same project created it: use its id.
-            return device.get(_route_domain_path(ctx))['id']
+            return device.get(_route_domain_path(ctx))['id'], False
         except exceptions.InvalidRequest as error:
             # There is no typed answer for "id used by another route domain" (01070734 is
             # every configuration error); it names the id as already used.
@@ -79,7 +79,27 @@ def _route_domain_id(device, project_id, known=None):
 
 
 def ensure_tenancy(device, project_id, known_route_domain=None):
-    """(route domain id, created) of the project's partition on ``device``, made if missing."""
+    """(route domain id, created) of the project's partition on ``device``, made if missing.
+
+    A route domain this call created is removed again when the partition cannot be made, so
+    that a failed first load balancer of a project leaves nothing behind.
+    """
+    created_domain = []
+    try:
+        return _ensure_tenancy(device, project_id, known_route_domain, created_domain)
+    except Exception:
+        ctx = context({'project_id': project_id, 'route_domain': 0})
+        for _path in created_domain:
+            try:
+                device.delete(_route_domain_path(ctx), missing_ok=True)
+            except exceptions.DeviceError as error:
+                # Used by now (a concurrent create of the project), or the device is away:
+                # the reconciler removes an unused domain later.
+                LOG.info('Route domain of %s stays: %s', ctx.partition, error)
+        raise
+
+
+def _ensure_tenancy(device, project_id, known_route_domain, created_domain):
     ctx = context({'project_id': project_id, 'route_domain': 0})
     for attempt in range(TENANCY_ATTEMPTS):
         found = device.get_or_none(_partition_path(ctx))
@@ -87,7 +107,9 @@ def ensure_tenancy(device, project_id, known_route_domain=None):
             return found.get('defaultRouteDomain', 0), False
         route_domain = 0
         if _per_partition():
-            route_domain = _route_domain_id(device, project_id, known_route_domain)
+            route_domain, created = _route_domain_id(device, project_id, known_route_domain)
+            if created:
+                created_domain.append(route_domain)
         body = tenancy_mapping.resources(context({'project_id': project_id,
                                                   'route_domain': route_domain}))[-1].body
         try:
@@ -112,16 +134,18 @@ def remove_tenancy_if_unused(device, tenancy):
     atomically by the device, is what keeps a concurrent create of the project intact.
     """
     ctx = context(tenancy)
+    # Only "in use" means another load balancer of the project lives there; any other refusal
+    # is an error, so the operation does not report DELETED over a half-removed tenancy.
     try:
         device.delete(_partition_path(ctx), missing_ok=True)
-    except (exceptions.InUse, exceptions.InvalidRequest) as error:
+    except exceptions.InUse as error:
         LOG.info('Partition %s stays: %s', ctx.partition, error)
         return
     if not ctx.route_domain:
         return
     try:
         device.delete(_route_domain_path(ctx), missing_ok=True)
-    except (exceptions.InUse, exceptions.InvalidRequest) as error:
+    except exceptions.InUse as error:
         LOG.info('Route domain of %s stays: %s', ctx.partition, error)
 
 

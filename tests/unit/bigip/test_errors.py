@@ -26,6 +26,12 @@ IN_USE_MESSAGES = (
     "'/Common/intraPool'.",
     '01070265:3: The ClientSSL Profile (/P/x) cannot be deleted because it is in use by a '
     'virtual server profile (/P/vs /P/x).',
+    '0107082a:3: All objects must be removed from a partition (X) before the partition may '
+    'be removed, type ID (467)',
+    '010713f9:3: The folder /ABC/DEF cannot be deleted because it contains configuration '
+    'item (x)',
+    '0107097c:3: The specified route domain (1) is the default route domain for one or more '
+    'partitions (P) and cannot be deleted.',
 )
 INVALID_MESSAGES = (
     ('Found invalid JSON body in the request.', 1),
