@@ -86,6 +86,12 @@ def render(layout, template, target, mode, vals):
     _write(os.path.join(layout.etc, target), text, mode)
 
 
+def render_file(template, path, mode, vals):
+    """Render ``template`` to ``path``, which may lie outside <cloud>/etc."""
+    with open(os.path.join(TEMPLATES, template)) as f:
+        _write(path, string.Template(f.read()).substitute(vals), mode)
+
+
 def render_all(layout, vals):
     """Write every configuration file, the Neutron paste file and clouds.yaml."""
     for template, target, mode in FILES:

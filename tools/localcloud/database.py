@@ -8,7 +8,8 @@ import subprocess
 from tools.localcloud import install
 
 # database = user = password: a loopback-only test instance.
-DATABASES = ('neutron', 'octavia', 'octavia_f5')
+# keystone: used by `up --with-keystone` only
+DATABASES = ('neutron', 'octavia', 'octavia_f5', 'keystone')
 STAMP = 'localcloud-migrated-%s'
 
 

@@ -97,3 +97,50 @@ def importable(layout, modules):
     result = subprocess.run([layout.bin('python'), '-c', code], cwd='/',
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return result.returncode == 0
+
+
+def _side_digest(requirements):
+    with open(requirements, 'rb') as f:
+        return hashlib.sha256(sys.version.encode() + b'\0' + f.read()).hexdigest()
+
+
+def _stamp_matches(stamp, digest):
+    try:
+        with open(stamp) as f:
+            return f.read().strip() == digest
+    except OSError:
+        return False
+
+
+def ensure_side_venvs(layout, venvs, say):
+    """Create and fill each (venv, requirements file, label) whose stamp is not current.
+
+    These venvs hold servers or clients whose dependencies must not mix with Octavia's and
+    Neutron's (Keystone, tempest). Their pips run side by side: each mostly waits on downloads.
+    """
+    jobs = []
+    for venv, requirements, label in venvs:
+        stamp = os.path.join(venv, STAMP)
+        digest = _side_digest(requirements)
+        if _stamp_matches(stamp, digest):
+            continue
+        if not os.path.exists(os.path.join(venv, 'bin', 'python')):
+            subprocess.run([sys.executable, '-m', 'venv', venv], check=True)
+        log_path = os.path.join(layout.log, 'pip-%s.log' % label)
+        say('installing %s into %s (log: %s)' % (label, venv, log_path))
+        log = open(log_path, 'ab')
+        args = [os.path.join(venv, 'bin', 'python'), '-m', 'pip', 'install',
+                '--disable-pip-version-check', '-r', requirements]
+        proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=layout.repo)
+        jobs.append((proc, log, stamp, digest, log_path))
+    failed = []
+    for proc, log, stamp, digest, log_path in jobs:
+        proc.wait()
+        log.close()
+        if proc.returncode:
+            failed.append('pip install failed (exit %d); see %s' % (proc.returncode, log_path))
+            continue
+        with open(stamp, 'w') as f:
+            f.write(digest + '\n')
+    if failed:
+        raise RuntimeError('; '.join(failed))

@@ -13,7 +13,8 @@ SIM_DEVICE_GROUP = 'octavia-f5-group'
 # A block far below Linux's ephemeral range (32768+) and away from the machine's own services
 # (MariaDB 3306, Redis 6379); every port can also be moved alone: OCTAVIA_F5_LOCAL_<NAME>_PORT.
 DEFAULT_PORT_BASE = 19800
-PORT_OFFSETS = {'mariadb': 6, 'simulator': 43, 'octavia': 76, 'redis': 79, 'neutron': 96}
+PORT_OFFSETS = {'mariadb': 6, 'simulator': 43, 'keystone': 50, 'octavia': 76, 'redis': 79,
+                'neutron': 96}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,6 +28,10 @@ class Layout:
     debug: bool
     f5: str
     sim_https: bool
+    # `up --with-keystone`: Keystone, keystone auth in Neutron and Octavia, a tempest workspace
+    keystone: bool = False
+    keystone_venv: str = ''
+    tempest_venv: str = ''
 
     def path(self, *parts):
         return os.path.join(self.cloud, *parts)
@@ -64,6 +69,11 @@ class Layout:
     def clouds_yaml(self):
         return self.path('clouds.yaml')
 
+    @property
+    def tempest(self):
+        """The tempest workspace: etc/tempest.conf, .stestr.conf, results."""
+        return self.path('tempest')
+
 
 def _env(environ, name, default):
     return environ.get(ENV_PREFIX + name, default)
@@ -94,4 +104,9 @@ def from_env(repo, environ=None):
         debug=_flag(environ, 'DEBUG', '0'),
         f5=f5,
         sim_https=_flag(environ, 'SIM_HTTPS', '1'),
+        keystone=_flag(environ, 'KEYSTONE', '0'),
+        keystone_venv=os.path.abspath(_env(environ, 'KEYSTONE_VENV',
+                                           os.path.join(local, 'keystone-venv'))),
+        tempest_venv=os.path.abspath(_env(environ, 'TEMPEST_VENV',
+                                          os.path.join(local, 'tempest-venv'))),
     )

@@ -76,12 +76,24 @@ def _simulator(layout):
         endpoint=' '.join(layout.sim_urls), ports=tuple(layout.sim_ports))
 
 
+def _keystone(layout):
+    """Keystone, started by `up --with-keystone` only; from its own virtualenv."""
+    url = layout.url('keystone')
+    argv = _gunicorn(layout, layout.ports['keystone'], 'keystone_wsgi', 2, 4)
+    argv[0] = os.path.join(layout.keystone_venv, 'bin', 'gunicorn')
+    return Service(
+        name='keystone', argv=argv,
+        ready=lambda: procs.http_status(url + '/v3') == 200,
+        endpoint=url + '/v3', ports=(layout.ports['keystone'],))
+
+
 def _neutron(layout):
     url = layout.url('neutron')
     return Service(
         name='neutron',
         argv=_gunicorn(layout, layout.ports['neutron'], 'neutron_wsgi', 1, 8),
-        ready=lambda: procs.http_status(url + '/v2.0/networks') == 200,
+        # 401: it answers, with keystone auth (`up --with-keystone`)
+        ready=lambda: procs.http_status(url + '/v2.0/networks') in (200, 401),
         endpoint=url, ports=(layout.ports['neutron'],))
 
 
@@ -90,7 +102,9 @@ def _driver_agent(layout):
     return Service(
         name='driver-agent',
         argv=[layout.bin('octavia-driver-agent'),
-              '--config-file', os.path.join(layout.etc, 'octavia.conf')],
+              '--config-file', os.path.join(layout.etc, 'octavia.conf'),
+              # keystone mode adds its overlay there (tools/localcloud/keystone.py)
+              '--config-dir', os.path.join(layout.etc, 'octavia.conf.d')],
         ready=lambda: all(procs.is_socket(path) for path in sockets),
         endpoint='sockets %s/{%s}' % (layout.run, ','.join(DRIVER_AGENT_SOCKETS)),
         stale=sockets, leader_first=True,
@@ -109,5 +123,5 @@ def _octavia_api(layout):
 
 def all_services(layout):
     """Every service in start order (they stop in reverse)."""
-    builders = (_mariadb, _redis, _simulator, _neutron, _driver_agent, _octavia_api)
+    builders = (_mariadb, _redis, _simulator, _keystone, _neutron, _driver_agent, _octavia_api)
     return [build(layout) for build in builders]

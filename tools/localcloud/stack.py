@@ -1,20 +1,24 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The local cloud's commands: up (install, configure, start, seed), down and status."""
+"""The local cloud's commands: up (install, configure, start, seed), down, status, demo."""
 
 import os
+import subprocess
 import time
 
 from tools.localcloud import configs
 from tools.localcloud import database
 from tools.localcloud import install
+from tools.localcloud import keystone
 from tools.localcloud import layout as layout_mod
 from tools.localcloud import procs
 from tools.localcloud import seed
 from tools.localcloud import services as services_mod
+from tools.localcloud import tempest
 
 F5_MODULES = ('octavia_f5.api.driver', 'octavia_f5.controller.agent')
 SIMULATOR_MODULE = 'octavia_f5.simulator.server'
-DIRS = ('etc', 'run', 'log', 'state', 'state/neutron', 'state/simulator', 'mysql', 'redis')
+DIRS = ('etc', 'run', 'log', 'state', 'state/neutron', 'state/simulator', 'mysql', 'redis',
+        'certs')
 CORE = ('mariadb', 'redis', 'neutron', 'driver-agent', 'octavia-api')
 EARLY = ('mariadb', 'redis', 'simulator')
 LATE = ('neutron', 'driver-agent', 'octavia-api')
@@ -129,8 +133,12 @@ def up(layout, say):
         os.makedirs(layout.path(name), exist_ok=True)
     install.ensure_debian_packages(say)
     digest = install.ensure_venv(layout, say)
+    if layout.keystone:
+        keystone.ensure_venvs(layout, say)
     f5 = _f5_enabled(layout, say)
     by_name = {s.name: s for s in services_mod.all_services(layout)}
+    if not layout.keystone:
+        del by_name['keystone']
     if not _simulator_available(layout):
         if f5:
             raise CloudError('the f5 provider is on but %s cannot be imported: the provider '
@@ -152,14 +160,29 @@ def up(layout, say):
     database.ensure_databases(layout)
     sim = (_simulator_settings(layout, by_name['simulator'], say) if 'simulator' in by_name
            else {})
-    configs.render_all(layout, configs.values(layout, f5, sim))
+    vals = dict(configs.values(layout, f5, sim), **keystone.values(layout))
+    configs.render_all(layout, vals)
     database.migrate(layout, digest, say)
+    _auth(registry, layout, by_name, vals, say)
     _start_all(registry, layout, [by_name[n] for n in LATE], say)
-    network, subnet = seed.ensure_demo_network(layout.url('neutron'))
+    network, subnet = seed.ensure_demo_network(
+        layout.url('neutron'), keystone.admin_token(layout) if layout.keystone else None)
     say('demo network %s (%s), subnet %s (%s, %s)' % (
         seed.DEMO_NETWORK, network['id'], seed.DEMO_SUBNET, subnet['id'], subnet['cidr']))
+    if layout.keystone:
+        say('tempest workspace: %s' % tempest.write_workspace(layout, vals))
     _summary(layout, registry, by_name.values(), f5, say)
     say('up in %.1f s' % (time.monotonic() - began))
+
+
+def _auth(registry, layout, by_name, vals, say):
+    """Keystone mode on or off: the auth overlays, restarts on a switch, Keystone itself."""
+    keystone.render(layout, vals)
+    keystone.switch_mode(layout, registry, say)
+    if layout.keystone:
+        keystone.migrate(layout, say)
+        _start_all(registry, layout, [by_name['keystone']], say)
+        keystone.register(layout)
 
 
 def _summary(layout, registry, services, f5, say):
@@ -173,6 +196,19 @@ def _summary(layout, registry, services, f5, say):
     say('configuration: %s   data: %s' % (layout.etc, layout.cloud))
     say('use it:  export OS_CLIENT_CONFIG_FILE=%s' % layout.clouds_yaml)
     say('         openstack --os-cloud %s loadbalancer provider list' % layout_mod.CLOUD_NAME)
+
+
+def demo(layout, say):
+    """Run tools/localcloud/demo.py with the cloud's virtualenv; returns its exit status.
+
+    The demo needs the openstack CLI, requests and cryptography, which the virtualenv has and
+    a fresh machine's system Python may not.
+    """
+    python = layout.bin('python')
+    if not os.path.exists(python):
+        raise CloudError('no virtualenv at %s: run `tools/local-cloud up` first' % layout.venv)
+    return subprocess.call([python, '-m', 'tools.localcloud.demo'], cwd=layout.repo,
+                           env=_child_env(layout))
 
 
 def down(layout, say):
