@@ -171,8 +171,23 @@ class F5ProviderDriver(provider_base.ProviderDriver):
     def validate_availability_zone(self, availability_zone_metadata):
         flavor.validate_availability_zone(availability_zone_metadata)
 
-    # create_vip_port stays unimplemented (octavia-lib raises NotImplementedError), so Octavia's
-    # own network driver allocates the VIP port in Neutron and frees it when the LB is deleted.
+    def create_vip_port(self, loadbalancer_id, project_id, vip_dictionary,
+                        additional_vip_dicts=None):
+        """Leave the VIP to Octavia's network driver; refuse additional VIPs first.
+
+        Octavia calls this before it allocates the VIP port and before loadbalancer_create;
+        a refusal in loadbalancer_create would leave that port behind in Neutron (Octavia 19
+        does not free it), so additional VIPs are refused here, where nothing exists yet.
+        NotImplementedError makes Octavia allocate the port itself and free it with the LB.
+        """
+        if additional_vip_dicts:
+            raise _refuse(exceptions.UnsupportedOption(
+                'additional_vips', 'a BIG-IP virtual server listens on a single destination '
+                                   'address; load balancers with additional VIPs are not '
+                                   'supported by this provider'))
+        raise lib_exceptions.NotImplementedError(
+            user_fault_string='The F5 provider lets Octavia allocate the VIP port.',
+            operator_fault_string='The F5 provider lets Octavia allocate the VIP port.')
 
 
 def _operation_kind(kind):

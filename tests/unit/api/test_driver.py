@@ -174,6 +174,11 @@ class TestDriver(base.TestCase):
         self.assertRaises(lib_exceptions.NotImplementedError, self.driver.create_vip_port,
                           LB_ID, PROJECT, {}, [])
 
+    def test_additional_vips_are_refused_before_any_port_exists(self):
+        self.assertRefused(self.driver.create_vip_port, LB_ID, PROJECT,
+                           {'vip_subnet_id': 's1'}, [{'subnet_id': 's2'}],
+                           fragments=('additional_vips',))
+
     def test_flavor_capabilities_are_listed(self):
         self.assertIn('loadbalancer_topology', self.driver.get_supported_flavor_metadata())
         self.assertIn('device_group',
