@@ -118,6 +118,10 @@ class TestDetection(HaTestCase):
     POOLS = 1
 
     def test_failover_without_outage_is_noticed_before_the_next_write(self):
+        # Each worker must know its active device before the failover, or its first look
+        # simply finds the new one and there is no change to notice.
+        for worker in self.workers.started:
+            worker.wait_for_log('is the active device')
         self.sim.sim.failover()
         for worker in self.workers.started:
             worker.wait_for_log('is the active device now')
