@@ -53,7 +53,10 @@ def _pool_operating(view, pool):
     return lib.ONLINE if used and pool.get('admin_state_up') is not False else lib.OFFLINE
 
 
-def _member_operating(pool, new):
+def _member_operating(pool, new, member=None):
+    # A disabled member takes no traffic: Octavia shows it OFFLINE whatever the monitor says.
+    if (member or {}).get('admin_state_up') is False:
+        return lib.OFFLINE
     monitor = (pool or {}).get(graph_mod.HM_KEY)
     if not monitor or monitor.get('admin_state_up') is False:
         return lib.NO_MONITOR
@@ -64,7 +67,7 @@ def _operating(kind, view, obj, new=True):
     if kind == c.POOL:
         return _pool_operating(view, obj)
     if kind == c.MEMBER:
-        return _member_operating(view.find(c.POOL, obj.get('pool_id')), new)
+        return _member_operating(view.find(c.POOL, obj.get('pool_id')), new, obj)
     return _online(obj)
 
 
@@ -154,7 +157,7 @@ def _batch(update, before, after, pool_id):
     for member in pool.get('members', ()):
         kept.add(member['member_id'])
         update.set(c.MEMBER, member['member_id'], lib.ACTIVE,
-                   _member_operating(pool, member['member_id'] not in old))
+                   _member_operating(pool, member['member_id'] not in old, member))
     for member_id in sorted(old - kept):
         update.set(c.MEMBER, member_id, lib.DELETED)
 

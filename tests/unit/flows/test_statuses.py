@@ -46,6 +46,13 @@ class TestStatuses(base.TestCase):
                           ('listeners', self.lid): ('ACTIVE', None),
                           ('loadbalancers', self.lb_id): ('ACTIVE', None)}, result)
 
+    def test_disabled_member_is_offline_even_without_a_monitor(self):
+        # octavia-tempest-plugin's member update tests wait for exactly this.
+        member = self.octavia.add('member', self.pool_id, admin_state_up=False)
+        result = self.success('member_create', self.octavia.payload('member',
+                                                                    member['member_id']))
+        self.assertEqual(('ACTIVE', 'OFFLINE'), result[('members', member['member_id'])])
+
     def test_member_of_a_monitored_pool_starts_offline(self):
         self.octavia.add('healthmonitor', self.pool_id)
         member = self.octavia.add('member', self.pool_id)
