@@ -15,6 +15,11 @@ class TestPeriodic(base.ReconcilerTestCase):
         self.assertNotIn(virtual, self.names_on(0, 'ltm/virtual'))
         self.wait_until(lambda: virtual in self.names_on(0, 'ltm/virtual'), timeout=60,
                         what='the periodic reconciler restored %s' % virtual)
-        logs = ''.join(worker.log() for worker in self.workers.started)
-        self.assertIn('Reconciler started: every 10 s', logs)
-        self.assertIn('Load balancer %s repaired' % lb['loadbalancer_id'], logs)
+        repaired = 'Load balancer %s repaired' % lb['loadbalancer_id']
+        # The worker logs the repair after its writes land: wait for the line too.
+        self.wait_until(lambda: repaired in self.logs(), timeout=30,
+                        what='the worker logged the repair')
+        self.assertIn('Reconciler started: every 10 s', self.logs())
+
+    def logs(self):
+        return ''.join(worker.log() for worker in self.workers.started)
