@@ -173,13 +173,18 @@ class F5ProviderDriver(provider_base.ProviderDriver):
 
     def create_vip_port(self, loadbalancer_id, project_id, vip_dictionary,
                         additional_vip_dicts=None):
-        """Leave the VIP to Octavia's network driver; refuse additional VIPs first.
+        """Leave the VIP to Octavia's network driver; first refuse what the VIP cannot carry.
 
         Octavia calls this before it allocates the VIP port and before loadbalancer_create;
         a refusal in loadbalancer_create would leave that port behind in Neutron (Octavia 19
-        does not free it), so additional VIPs are refused here, where nothing exists yet.
+        does not free it), so what the VIP dictionary shows we cannot do (additional VIPs, QoS
+        policy, security groups) is refused here, where nothing exists yet.
         NotImplementedError makes Octavia allocate the port itself and free it with the LB.
         """
+        try:
+            validate.vip_port(vip_dictionary or {})
+        except exceptions.UnsupportedOption as error:
+            raise _refuse(error)
         if additional_vip_dicts:
             raise _refuse(exceptions.UnsupportedOption(
                 'additional_vips', 'a BIG-IP virtual server listens on a single destination '

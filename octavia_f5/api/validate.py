@@ -48,6 +48,11 @@ def loadbalancer_update(lb):
     loadbalancer_mapping.validate(lb)
 
 
+def vip_port(vip):
+    """The VIP dictionary of create_vip_port, before Octavia allocates the port."""
+    loadbalancer_mapping.vip_port_options(vip)
+
+
 def listener(obj):
     listener_mapping.validate(obj)
 

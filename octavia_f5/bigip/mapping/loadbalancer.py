@@ -20,6 +20,7 @@ def validate(loadbalancer):
     """Refuse what a virtual address cannot express."""
     names.check_id('loadbalancer_id', loadbalancer.get('loadbalancer_id'))
     vip(loadbalancer)
+    vip_port_options(loadbalancer)
     if loadbalancer.get('additional_vips'):
         # One listener would need one virtual server per VIP (a virtual server has exactly one
         # destination); listener, statistics and status mapping assume one.
@@ -27,6 +28,23 @@ def validate(loadbalancer):
             'additional_vips', 'a BIG-IP virtual server listens on a single destination '
                                'address; load balancers with additional VIPs are not '
                                'supported by this provider')
+
+
+def vip_port_options(vip):
+    """Refuse VIP port settings that would have no effect on traffic through a BIG-IP.
+
+    A QoS policy or security groups act where Neutron forwards the VIP port's traffic; here the
+    port only reserves the address and the BIG-IP serves it, so accepting them would promise a
+    limit or a filter that nothing enforces. ``vip`` is a load balancer or a VIP dictionary.
+    """
+    if vip.get('vip_qos_policy_id'):
+        raise exceptions.UnsupportedOption(
+            'vip_qos_policy_id', 'a QoS policy on the VIP port is not enforced by a BIG-IP, '
+                                 'which does not forward through that port')
+    if vip.get('vip_sg_ids'):
+        raise exceptions.UnsupportedOption(
+            'vip_sg_ids', 'security groups on the VIP port do not filter traffic to a BIG-IP '
+                          'virtual server; use the listener\'s allowed_cidrs')
 
 
 def resources(loadbalancer, ctx):

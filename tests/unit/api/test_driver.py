@@ -179,6 +179,22 @@ class TestDriver(base.TestCase):
                            {'vip_subnet_id': 's1'}, [{'subnet_id': 's2'}],
                            fragments=('additional_vips',))
 
+    def test_vip_qos_policy_and_security_groups_are_refused_before_any_port_exists(self):
+        self.assertRefused(self.driver.create_vip_port, LB_ID, PROJECT,
+                           {'vip_subnet_id': 's1', 'vip_qos_policy_id': 'q1'}, [],
+                           fragments=('vip_qos_policy_id',))
+        self.assertRefused(self.driver.create_vip_port, LB_ID, PROJECT,
+                           {'vip_subnet_id': 's1', 'vip_sg_ids': ['sg1']}, [],
+                           fragments=('vip_sg_ids',))
+
+    def test_vip_qos_policy_update_is_refused(self):
+        old = data_models.LoadBalancer(loadbalancer_id=LB_ID, project_id=PROJECT,
+                                       vip_address='192.0.2.1')
+        new = data_models.LoadBalancer(loadbalancer_id=LB_ID, vip_qos_policy_id='q1')
+        self.assertRefused(self.driver.loadbalancer_update, old, new,
+                           fragments=('vip_qos_policy_id',))
+        self.assertEqual([], self.jobs)
+
     def test_flavor_capabilities_are_listed(self):
         self.assertIn('loadbalancer_topology', self.driver.get_supported_flavor_metadata())
         self.assertIn('device_group',

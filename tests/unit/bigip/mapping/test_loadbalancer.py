@@ -34,6 +34,14 @@ class TestLoadBalancer(base.MappingTestCase):
         self.assertUnsupported('additional_vips', 'single destination address',
                                loadbalancer.validate, lb)
 
+    def test_vip_port_options_without_effect_are_refused(self):
+        self.assertUnsupported('vip_qos_policy_id', 'QoS policy', loadbalancer.validate,
+                               fixtures.loadbalancer(vip_qos_policy_id='q'))
+        self.assertUnsupported('vip_sg_ids', 'security groups', loadbalancer.validate,
+                               fixtures.loadbalancer(vip_sg_ids=['sg']))
+        # Octavia sends them empty when they were not asked for.
+        loadbalancer.validate(fixtures.loadbalancer(vip_qos_policy_id=None, vip_sg_ids=[]))
+
     def test_missing_or_bad_vip_is_refused(self):
         self.assertInvalid('vip_address', 'is required', loadbalancer.validate,
                            fixtures.loadbalancer(vip_address=None))
