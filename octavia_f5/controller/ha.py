@@ -19,13 +19,11 @@ Errors by writes do the rest: a write that fails with DeviceUnavailable makes th
 look for the active device at once (octavia_f5.flows.tasks.device_tasks.on_active_device).
 """
 
-import threading
-
 from oslo_config import cfg
 from oslo_log import log as logging
 
 from octavia_f5.common import config
-from octavia_f5.common import exceptions
+from octavia_f5.controller import periodic
 
 LOG = logging.getLogger(__name__)
 
@@ -40,8 +38,7 @@ class Watcher(object):
         self.interval = conf[config.HA_GROUP].check_interval
         self._active = None
         self._unsynced = 0
-        self._stop = threading.Event()
-        self._thread = None
+        self._periodic = None
 
     def check(self):
         """One check; returns (active device name, sync status or None, synced now)."""
@@ -64,25 +61,15 @@ class Watcher(object):
         self._unsynced = 0
         return active.name, status, True
 
-    def _loop(self):
-        LOG.info('HA watcher started: every %d s', self.interval)
-        while not self._stop.wait(self.interval):
-            try:
-                self.check()
-            except exceptions.DeviceError as error:
-                LOG.warning('HA watcher: %s', error)
-            except Exception:
-                LOG.exception('HA watcher check failed')
-
     def start(self):
-        self._thread = threading.Thread(target=self._loop, name='f5-ha-watcher', daemon=True)
-        self._thread.start()
+        """Check every interval in a daemon thread (the first check after one interval)."""
+        self._periodic = periodic.Periodic('HA watcher', self.interval, self.check,
+                                           first_wait=True).start()
         return self
 
     def stop(self, timeout=None):
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        if self._periodic is not None:
+            self._periodic.stop(timeout)
 
 
 def start(cluster, conf=cfg.CONF):

@@ -20,7 +20,6 @@ route domains) is read or written. docs/reconciler.md has the rules.
 """
 
 import dataclasses
-import threading
 
 from oslo_config import cfg
 from oslo_log import log as logging
@@ -33,6 +32,7 @@ from octavia_f5.controller import jobboard
 from octavia_f5.controller import jobs as jobs_lib
 from octavia_f5.controller import octavia_api
 from octavia_f5.controller import pending as pending_lib
+from octavia_f5.controller import periodic
 from octavia_f5.controller import reconcile_report as rr
 from octavia_f5.flows import constants as c
 from octavia_f5.flows import drift
@@ -334,8 +334,7 @@ class Periodic(object):
         self._key = '%s:reconciler' % settings.pop('namespace')
         self._redis = redis.Redis(**settings)
         self._name = name
-        self._stop = threading.Event()
-        self._thread = None
+        self._periodic = None
 
     def run_once(self):
         """One pass if no other worker ran one within the interval; the Report or None."""
@@ -347,25 +346,13 @@ class Periodic(object):
                  len(report.loadbalancers), len(changed), len(report.errors))
         return report
 
-    def _loop(self):
-        LOG.info('Reconciler started: every %d s', self._interval)
-        while not self._stop.is_set():
-            try:
-                self.run_once()
-            except Exception:
-                LOG.exception('Reconciler pass failed')
-            self._stop.wait(self._interval)
-        LOG.info('Reconciler stopped')
-
     def start(self):
-        self._thread = threading.Thread(target=self._loop, name='f5-reconciler', daemon=True)
-        self._thread.start()
+        self._periodic = periodic.Periodic('Reconciler', self._interval, self.run_once).start()
         return self
 
     def stop(self, timeout=None):
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        if self._periodic is not None:
+            self._periodic.stop(timeout)
 
 
 def start_from_conf(conf, reporter, cluster, name='reconciler'):
