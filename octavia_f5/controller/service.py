@@ -18,6 +18,7 @@ from octavia_f5.controller import ha
 from octavia_f5.controller import jobboard
 from octavia_f5.controller import poller as poller_lib
 from octavia_f5.controller import reconciler
+from octavia_f5.controller import reported
 from octavia_f5.controller import status
 from octavia_f5.flows import services as flow_services
 
@@ -52,7 +53,10 @@ class Worker:
         The poller (operating status and statistics), the HA watcher and the reconciler run
         beside the conductor in this process.
         """
-        flow_services.configure(reporter=status.get_reporter())
+        reporter = status.get_reporter()
+        # Flows and poller of every worker share what Octavia has from us (reported.py).
+        reporter.reported = reported.RedisReported(jobboard.board_conf(self._conf))
+        flow_services.configure(reporter=reporter)
         running = [poller_lib.start_from_conf(self._conf, status.get_reporter())]
         running.extend(self._start_device_helpers())
         try:

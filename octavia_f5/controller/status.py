@@ -21,6 +21,7 @@ import tenacity
 
 from octavia_f5.common import config
 from octavia_f5.common import exceptions
+from octavia_f5.controller import reported as reported_lib
 
 LOG = logging.getLogger(__name__)
 
@@ -53,10 +54,13 @@ def status_record(object_id, provisioning_status=None, operating_status=None):
 class StatusReporter:
     """Talks to Octavia's driver agent; one per process is enough (it is thread-safe)."""
 
-    def __init__(self, conf=cfg.CONF):
+    def __init__(self, conf=cfg.CONF, reported=None):
         self._conf = conf
         self._lock = threading.Lock()
         self._library = None
+        # What Octavia has from us (octavia_f5.controller.reported); the worker shares it
+        # through Redis between its flows and its poller.
+        self.reported = reported if reported is not None else reported_lib.Reported()
 
     def _driver_library(self):
         with self._lock:
@@ -93,6 +97,7 @@ class StatusReporter:
                         for kind, records in sorted(status.items()) for record in records)
         self._call('status update of %s' % ids,
                    lambda lib: lib.update_loadbalancer_status(status))
+        self.reported.record(status)
         LOG.debug('Reported status of %s', ids)
 
     def set_status(self, kind, object_id, provisioning_status=None, operating_status=None):
