@@ -195,25 +195,36 @@ class Device(object):
     def create(self, collection_path, body):
         """POST a new object to a collection; resolve an ambiguous failure by reading back.
 
-        If the POST failed in a way that may have reached the device (read timeout, reset
-        connection, 5xx), the object is looked up by the name, partition and subPath of
-        ``body``: found, it is returned (device names derive from Octavia ids, so it is ours);
-        not found, the original DeviceUnavailable is raised. AlreadyExists is raised as is.
+        A POST the device refused while restarting (DeviceRestarting) was not applied and is
+        sent again within the retry budget; a 409 to such a re-send means the refused attempt
+        was applied after all, so the object is read back and returned. If the POST failed in a
+        way that may have reached the device (read timeout, reset connection, other 5xx), the
+        object is looked up by the name, partition and subPath of ``body``: found, it is
+        returned (device names derive from Octavia ids, so it is ours); not found, the original
+        DeviceUnavailable is raised. A 409 to the first attempt raises AlreadyExists.
         """
         try:
             return self.post(collection_path, body)
-        except exceptions.RequestNotSent:
-            raise
-        except exceptions.DeviceUnavailable as error:
-            partition = (body.get('partition') or '').strip('/') or None
-            path = '%s/%s' % (collection_path,
-                              paths.uri_name(body['name'], partition, body.get('subPath')))
-            LOG.warning('%s; reading %s back to learn whether it was created', error,
-                        self._redactor.path(path))
-            found = self.get_or_none(path)
-            if found is None:
+        except exceptions.AlreadyExists as error:
+            if not any(isinstance(e, exceptions.DeviceRestarting) for e in error.earlier):
                 raise
-            return found
+            return self._read_back(collection_path, body, error)
+        except exceptions.DeviceUnavailable as error:
+            if retry.not_applied(error):
+                raise
+            return self._read_back(collection_path, body, error)
+
+    def _read_back(self, collection_path, body, error):
+        """The object ``body`` describes, after ``error`` left unknown whether it was made."""
+        partition = (body.get('partition') or '').strip('/') or None
+        path = '%s/%s' % (collection_path,
+                          paths.uri_name(body['name'], partition, body.get('subPath')))
+        LOG.warning('%s; reading %s back to learn whether it was created', error,
+                    self._redactor.path(path))
+        found = self.get_or_none(path)
+        if found is None:
+            raise error
+        return found
 
     def upload(self, file_name, data, chunk_size=UPLOAD_CHUNK):
         """Upload bytes (e.g. a certificate) for a later install; returns the device file path."""
@@ -225,8 +236,16 @@ class Device(object):
             chunk = data[start:start + chunk_size]
             headers = {'Content-Type': 'application/octet-stream',
                        'Content-Range': '%d-%d/%d' % (start, start + len(chunk) - 1, len(data))}
-            # A chunk names its byte range: sending it again rewrites the same bytes.
+            # A chunk names its byte range and the device writes it there (its answer lists
+            # usedChunks by offset): sending it again rewrites the same bytes.
             answer = self.request('POST', path, data=chunk, headers=headers, idempotent=True)
+        remaining = answer.get('remainingByteCount') or 0
+        if remaining:
+            # The device lost earlier chunks (its REST API restarted in between): installing
+            # the file would install a truncated certificate or key.
+            raise exceptions.DeviceUnavailable(
+                'the device misses %d of the %d bytes of the uploaded file' % (
+                    remaining, len(data)), device=self.name, method='POST', path=path)
         return answer.get('localFilePath') or '%s/%s' % (paths.UPLOAD_DIR, file_name)
 
     def transaction(self):
@@ -255,23 +274,25 @@ class Device(object):
         if retries is not None:
             policy = policy.with_max_retries(retries)
         safe = retry.is_idempotent(method, idempotent)
-        maybe_applied = False
+        earlier = []
         for attempt in itertools.count():
             try:
                 return self._exchange(method, path, params, body, data, headers or {})
-            except exceptions.NotFound:
-                # A DELETE whose earlier attempt may have been applied finds nothing: done.
-                if method == 'DELETE' and maybe_applied:
+            except exceptions.DeviceError as error:
+                error.earlier = tuple(earlier)
+                if (isinstance(error, exceptions.NotFound) and method == 'DELETE'
+                        and not all(retry.not_applied(e) for e in earlier)):
+                    # A DELETE whose earlier attempt may have been applied finds nothing: done.
                     LOG.info('%s: DELETE %s: gone after a retry', self.name,
                              self._redactor.path(path))
                     return {}
-                raise
-            except exceptions.DeviceUnavailable as error:
-                maybe_applied |= not isinstance(error, exceptions.RequestNotSent)
+                if not isinstance(error, exceptions.DeviceUnavailable):
+                    raise
                 if attempt >= policy.max_retries or not retry.may_retry(error, safe):
                     if self.on_unavailable is not None:
                         self.on_unavailable(self, error)
                     raise
+                earlier.append(error)
                 delay = policy.delay(attempt)
                 LOG.warning('%s; retry %d of %d in %.1f s', error, attempt + 1,
                             policy.max_retries, delay)
@@ -280,11 +301,15 @@ class Device(object):
     def _exchange(self, method, path, params, body, data, headers):
         sent = self._auth_headers(method, path)
         answer = self._send(method, path, params, body, data, {**headers, **sent})
-        if answer.status_code == 401 and self._auth.renewable:
-            # A 401 is given before the request is processed (expired or released token),
-            # so re-sending it once, even a POST, cannot apply it twice.
-            LOG.info('%s: %s %s: login token refused; logging in again', self.name, method,
-                     self._redactor.path(path))
+        resends = 0
+        while answer.status_code == 401 and self._auth.renewable and retry.resend_after_401(
+                resends, errors.token_unknown(answer)):
+            # A 401 is given before the request is processed (expired or released token), so
+            # re-sending it, even a POST, cannot apply it twice. invalidate() drops the token
+            # only if no other thread replaced it yet: one new login serves them all.
+            resends += 1
+            LOG.info('%s: %s %s: login token refused; logging in again (%d of %d)', self.name,
+                     method, self._redactor.path(path), resends, retry.TOKEN_RESENDS)
             self._auth.invalidate(sent)
             sent = self._auth_headers(method, path)
             answer = self._send(method, path, params, body, data, {**headers, **sent})

@@ -29,9 +29,16 @@ MESSAGE_LIMIT = 500
 # (route domain is a partition's default).
 _IN_USE = ('in use', 'referenced', 'cannot be deleted because',
            'must be removed from a partition', 'is the default route domain')
-# restjavad answers 404 'Public URI path not registered' (or 'URI path ... not registered')
-# while it restarts: the object may well exist, the REST stack is just not ready (8).
+# Answers of a restarting device, given before the request is processed (0.2, 8): restjavad's
+# 404 'Public URI path not registered' (or 'URI path ... not registered'; the object may well
+# exist, the REST stack is just not ready), icrd's 500 'The connection to mcpd has been lost,
+# try again.' (apiError 32768001) and httpd's 503 page 'Configuration Utility restarting...'.
 _NOT_REGISTERED = 'not registered'
+_MCPD_LOST = 'connection to mcpd has been lost'
+_RESTARTING_PAGE = 'configuration utility restarting'
+# The 401 for an expired, deleted or unknown token (1.2); other 401s (wrong credentials, a
+# role without the right) do not go away with a new token.
+_TOKEN_UNKNOWN = 'x-f5-auth-token does not exist'
 
 
 def error_message(response):
@@ -51,6 +58,11 @@ def _html_text(text):
     return _SPACES.sub(' ', body).strip()[:MESSAGE_LIMIT]
 
 
+def token_unknown(response):
+    """Whether a 401 answer says the token is expired or unknown (a new login may cure it)."""
+    return response.status_code == 401 and _TOKEN_UNKNOWN in error_message(response).lower()
+
+
 def message_id(message):
     """The F5 message id ('01020036') of a device message, or None."""
     match = _MESSAGE_ID.search(message or '')
@@ -60,7 +72,10 @@ def message_id(message):
 def error_class(status, message):
     """The exception class for an error answer (a refused commit is re-typed by the caller)."""
     text = (message or '').lower()
-    if status >= 500 or (status == 404 and _NOT_REGISTERED in text):
+    if ((status == 404 and _NOT_REGISTERED in text) or (status == 500 and _MCPD_LOST in text)
+            or (status == 503 and _RESTARTING_PAGE in text)):
+        return exceptions.DeviceRestarting
+    if status >= 500:
         return exceptions.DeviceUnavailable
     if status in (401, 403):
         return exceptions.AuthenticationFailed

@@ -63,7 +63,8 @@ class Transaction(object):
         if self.id is None:
             self._open()
         # Never repeated after an ambiguous failure: a command queued twice would make the
-        # commit fail (a duplicate create) or act twice.
+        # commit fail (a duplicate create) or act twice. A refusal of a restarting device
+        # (retry.not_applied) queued nothing and is sent again.
         answer = self._device.request(method, path, body=body, idempotent=False,
                                       headers={COORDINATION_HEADER: str(self.id)})
         self.commands += 1

@@ -39,6 +39,10 @@ class InvalidValue(F5Error):
 class DeviceError(F5Error):
     """An error answer (or no answer) from a BIG-IP device."""
 
+    # The errors of the earlier attempts of the same request, oldest first, when the client
+    # retried it before giving up with this one.
+    earlier = ()
+
     def __init__(self, message, status=None, message_id=None, device=None, method=None,
                  path=None):
         self.message = message
@@ -87,6 +91,15 @@ class DeviceUnavailable(DeviceError):
     Connection errors, timeouts, mcpd or restjavad restarting ("connection to mcpd has been
     lost", "Public URI path not registered"), 5xx answers. Safe requests are retried before this
     is raised.
+    """
+
+
+class DeviceRestarting(DeviceUnavailable):
+    """The device refused the request while mcpd or its REST API restarts: nothing was applied.
+
+    500 "The connection to mcpd has been lost, try again.", 404 "... not registered" and the
+    503 "Configuration Utility restarting" page are answered before the request is processed,
+    so even a POST may be sent again.
     """
 
 

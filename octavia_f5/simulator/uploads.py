@@ -14,16 +14,23 @@ _RANGE = re.compile(r'^\s*(?:bytes\s+)?(\d+)-(\d+)/(\d+)\s*$')
 
 
 class Uploads:
-    """Assembles chunked uploads of one device (reference 3.15, step 1)."""
+    """Assembles chunked uploads of one device (reference 3.15, step 1).
+
+    A chunk names its byte range and the device writes it there (the worker's answer lists
+    ``usedChunks`` by offset): a chunk sent again, e.g. after its answer was lost, rewrites the
+    same bytes, also after the file is complete. A chunk at offset 0 starts the file anew.
+    Gaps and ranges that cut through a received chunk are refused [U].
+    """
 
     def __init__(self, backend):
         self.backend = backend
-        self._partial = {}
+        # name -> {'total': int, 'chunks': {offset: bytes}}, kept after completion.
+        self._files = {}
         self._lock = threading.Lock()
 
     def clear(self):
         with self._lock:
-            self._partial.clear()
+            self._files.clear()
 
     def handle(self, request):
         """POST /mgmt/shared/file-transfer/uploads/<name> with one chunk of the file."""
@@ -40,21 +47,21 @@ class Uploads:
             return self._bad(request, 'Content-Range %s does not match the %d bytes sent.'
                              % (match.group(0).strip(), len(data)))
         with self._lock:
-            chunks = self._partial.get(name) if start else None
-            if chunks is None:
+            upload = self._files.get(name) if start else None
+            if upload is None:
                 if start:
                     return self._bad(request, 'Chunk at offset %d of %s has no predecessor.'
                                      % (start, name))
-                chunks = self._partial[name] = []
-            elif sum(len(c) for c in chunks) != start:
-                return self._bad(request, 'Chunk at offset %d of %s is out of order.'
-                                 % (start, name))
-            chunks.append(data)
-            received = end + 1
+                upload = self._files[name] = {'total': total, 'chunks': {}}
+            refusal = _misfit(upload, start, data, total, name)
+            if refusal:
+                return self._bad(request, refusal)
+            upload['chunks'][start] = data
+            received = sum(len(c) for c in upload['chunks'].values())
             if received == total:
-                del self._partial[name]
+                whole = b''.join(c for _, c in sorted(upload['chunks'].items()))
         if received == total:
-            self.backend.store_upload(name, b''.join(chunks))
+            self.backend.store_upload(name, whole)
         return http.Response(200, {
             'remainingByteCount': total - received,
             'usedChunks': {str(start): len(data)},
@@ -67,3 +74,21 @@ class Uploads:
     @staticmethod
     def _bad(request, message):
         return http.Response(400, errors.rest_error(400, message, request.client))
+
+
+def _misfit(upload, start, data, total, name):
+    """Why a chunk does not fit the chunks received so far, or None.
+
+    It fits at the end of them (the next chunk) or exactly over one of them (sent again).
+    """
+    if total != upload['total']:
+        return 'Chunk of %s gives %d bytes in all, earlier chunks %d.' % (
+            name, total, upload['total'])
+    chunks = upload['chunks']
+    if start in chunks:
+        if len(chunks[start]) != len(data):
+            return 'Chunk at offset %d of %s overlaps the chunk received there.' % (start, name)
+        return None
+    if start != sum(len(c) for c in chunks.values()):
+        return 'Chunk at offset %d of %s is out of order.' % (start, name)
+    return None

@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """The client's token and Basic authentication, and its TLS verification, against the simulator."""
 
+import itertools
+import random
 import threading
+import time
 
 import requests
 
@@ -11,6 +14,11 @@ from tests.functional.bigip import base
 
 TOKENS = auth.TOKENS_PATH
 TOKEN_PATHS = TOKENS + '/'
+# Tokens expired over and over while threads work: each thread's create, read and delete
+# must go through (a 401 means "not applied": log in again, send again).
+STORM_THREADS = 8
+STORM_SECONDS = 4.0
+STORM_MEAN_GAP = 0.1
 
 
 class TestTokenAuthentication(base.ClientTestCase):
@@ -65,6 +73,56 @@ class TestTokenAuthentication(base.ClientTestCase):
         self.assertEqual(['/Common/after', '/Common/before'], sorted(self.dump('ltm/pool')))
         self.assertNotEqual(old, self.token_of_the_login())
         self.assertEqual([self.token_of_the_login()], self.live_tokens())
+
+    def test_token_refused_again_after_the_new_login_is_replaced_again(self):
+        # Tokens revoked again while the new one was on its way: the re-send is refused
+        # too, and answered by one more login and re-send.
+        device = self.make_device()
+        device.get(base.POOLS)
+        self.sim.add_fault(method='GET', path='/ltm/pool$', preset='token-expired', times=2)
+        self.assertEqual([], device.items(base.POOLS))
+        self.assertEqual([200, 401, 401, 200], self.statuses('GET', base.POOLS + '$'))
+        self.assertEqual(3, self.logins())
+
+    def test_threads_ride_through_tokens_expiring_over_and_over(self):
+        seed = random.randrange(2 ** 32)
+        gaps = random.Random(seed)
+        device = self.make_device()
+        stop = time.monotonic() + STORM_SECONDS
+        failures, done, expiries = [], [], []
+
+        def work(number):
+            for turn in itertools.count():
+                if time.monotonic() >= stop:
+                    return
+                name = 'pool_%d_%d' % (number, turn)
+                try:
+                    device.create(base.POOLS, {'name': name, 'partition': 'Common'})
+                    device.get(base.POOLS + '/~Common~' + name)
+                    device.delete(base.POOLS + '/~Common~' + name)
+                    done.append(name)
+                except exceptions.DeviceError as error:
+                    failures.append(str(error))
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(STORM_THREADS)]
+        for thread in threads:
+            thread.start()
+        while time.monotonic() < stop:
+            time.sleep(gaps.uniform(0, 2 * STORM_MEAN_GAP))
+            self.sim.expire_tokens()
+            expiries.append(time.monotonic())
+        for thread in threads:
+            thread.join()
+        by_path = self.sim.counters()['by_path']
+        logins = by_path.get('POST ' + auth.LOGIN_PATH, 0)
+        print('tokens expired %d times in %.0f s (gaps seed %d): %d create-read-delete rounds, '
+              '%d logins, %d failures' % (len(expiries), STORM_SECONDS, seed, len(done),
+                                          logins, len(failures)))
+        self.assertEqual([], failures[:5])
+        self.assertEqual({}, self.dump('ltm/pool'))
+        # One new login per revocation at most, however many threads were refused.
+        self.assertLessEqual(logins, len(expiries) + 1)
+        self.assertGreater(len(done), len(expiries))
 
     def test_token_is_renewed_before_it_expires_without_a_refusal(self):
         clock = base.FakeClock()

@@ -1,8 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """Expiring login tokens and a restarting device mid-stream: the operations ride through."""
 
-import unittest
-
 from tests.functional.reliability import base
 from tests.functional.reliability import streams
 
@@ -54,10 +52,6 @@ class TroubleTestCase(base.ReliabilityTestCase):
 
 class TestTokenExpiry(TroubleTestCase):
 
-    # Known bug F (docs/reliability.md): under load a token expiring between concurrent
-    # requests can surface as an error of one operation (seen once in a CI-like run); skipped
-    # until fixed so that CI stays deterministic.
-    @unittest.skip('known bug F: rare token-expiry race between concurrent requests')
     def test_tokens_expired_mid_flow_are_replaced(self):
         expire = self.sim.sim.expire_tokens
         schedule = streams.Schedule(*((at, expire) for at in (0.5, 1.5, 2.5, 3.5, 4.5)))
@@ -76,21 +70,15 @@ class TestDeviceRestart(TroubleTestCase):
             self.sim.sim.call('DELETE', 'faults/%d' % self.rule)
         return begin, end
 
-    # Known bug E (docs/reliability.md): a POST answered by a restarting device is not
-    # sent again, so the operation ends ERROR. Remove the marker with the fix.
-    @unittest.expectedFailure
     def test_mcpd_restart_mid_flow_is_ridden_through(self):
         self.ride_through('mcpd-lost')
 
-    # Known bug E (docs/reliability.md): a POST answered by a restarting device is not
-    # sent again, so the operation ends ERROR. Remove the marker with the fix.
-    @unittest.expectedFailure
     def test_rest_api_restart_mid_flow_is_ridden_through(self):
         self.ride_through('not-registered')
 
     def ride_through(self, preset):
-        # Most calls of a stream are GETs and PATCHes, which the client retries; the restart
-        # also answers two creates in a row, whenever they come.
+        # Every call is refused while the device restarts, so the client sends it again;
+        # the restart also answers two creates in a row, whenever they come.
         self.sim.sim.add_fault(method='POST', path='^/mgmt/tm/ltm/', preset=preset, nth=3,
                                times=2)
         events = []

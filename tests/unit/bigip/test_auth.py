@@ -5,10 +5,13 @@ import base64
 import threading
 
 from octavia_f5.bigip import auth
+from octavia_f5.bigip import retry
 from octavia_f5.common import exceptions
 from tests.unit.bigip import fakes
 
 TOKENS = fakes.URL + auth.TOKENS_PATH
+THIRD = 'THIRDTOKENTHIRDTOKENTHIRDT'
+EXPIRED = {'status_code': 401, 'json': fakes.rest_error(401, 'X-F5-Auth-Token does not exist.')}
 
 
 def _basic():
@@ -120,13 +123,35 @@ class TestUnauthorized(fakes.DeviceTestCase):
         self.assertEqual([{'name': 'pool_1', 'partition': 'P'}] * 2, [p.json() for p in posts])
         self.assertEqual(2, len(self.calls('POST', fakes.LOGIN)))
 
-    def test_second_401_is_authentication_failed(self):
-        self.mock_login(tokens=(fakes.TOKEN, fakes.TOKEN2, 'THIRDTOKENTHIRDTOKEN'))
-        self.http.get(fakes.URL + fakes.POOL, status_code=401,
-                      json=fakes.rest_error(401, 'X-F5-Auth-Token does not exist.'))
+    def test_token_refused_again_after_the_new_login_is_replaced_again(self):
+        # Tokens revoked again while the new one was on its way: each 401 that names the
+        # token gets a new login and a re-send.
+        self.mock_login(tokens=(fakes.TOKEN, fakes.TOKEN2, THIRD))
+        self.http.get(fakes.URL + fakes.POOL, [EXPIRED, EXPIRED, {'json': fakes.pool()}])
+        self.assertEqual(fakes.pool(), self.make_device().get(fakes.POOL))
+        self.assertEqual([fakes.TOKEN, fakes.TOKEN2, THIRD],
+                         [r.headers[auth.TOKEN_HEADER] for r in self.calls('GET', fakes.POOL)])
+        self.assertEqual(3, len(self.calls('POST', fakes.LOGIN)))
+        self.assertEqual([], self.sleeps)
+
+    def test_token_refused_at_every_resend_is_authentication_failed(self):
+        tokens = [fakes.TOKEN, fakes.TOKEN2, THIRD, 'FOURTHTOKENFOURTHTOKENFOUR']
+        self.mock_login(tokens=tokens)
+        self.http.get(fakes.URL + fakes.POOL, **EXPIRED)
         error = self.assertRaises(exceptions.AuthenticationFailed, self.make_device().get,
                                   fakes.POOL)
         self.assertEqual(401, error.status)
+        self.assertEqual(1 + retry.TOKEN_RESENDS, len(self.calls('GET', fakes.POOL)))
+        self.assertEqual(1 + retry.TOKEN_RESENDS, len(self.calls('POST', fakes.LOGIN)))
+
+    def test_second_401_that_is_not_about_the_token_is_authentication_failed(self):
+        self.mock_login(tokens=(fakes.TOKEN, fakes.TOKEN2, THIRD))
+        self.http.get(fakes.URL + fakes.POOL, status_code=401, json=fakes.rest_error(
+            401, 'Authorization failed: user=https://localhost/mgmt/shared/authz/users/op '
+                 'resource=/mgmt/tm/ltm/pool verb=GET'))
+        error = self.assertRaises(exceptions.AuthenticationFailed, self.make_device().get,
+                                  fakes.POOL)
+        self.assertIn('Authorization failed', error.message)
         self.assertEqual(2, len(self.calls('GET', fakes.POOL)))
         self.assertEqual(2, len(self.calls('POST', fakes.LOGIN)))
 

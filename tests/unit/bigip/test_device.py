@@ -15,6 +15,12 @@ from octavia_f5.common import exceptions
 from tests.unit.bigip import fakes
 
 MISSING = fakes.error(404, '01020036:3: The requested Pool (/P/pool_1) was not found.')
+MCPD_LOST = {'status_code': 500, 'json': fakes.error(
+    500, 'The connection to mcpd has been lost, try again.', 32768001)}
+NOT_REGISTERED = {'status_code': 404, 'json': fakes.rest_error(
+    404, 'Public URI path not registered: /tm/ltm/pool')}
+EXISTS = {'status_code': 409, 'json': fakes.error(
+    409, '01020066:3: The requested Pool (/P/pool_1) already exists in partition P.')}
 
 
 class TestVerbs(fakes.DeviceTestCase):
@@ -142,6 +148,34 @@ class TestRetries(fakes.DeviceTestCase):
                           {'name': 'pool_1'})
         self.assertEqual(1, len(self.calls('POST', fakes.POOLS)))
 
+    def assert_post_sent_again_after(self, refusal):
+        self.http.post(fakes.URL + fakes.POOLS, [refusal, refusal, {'json': fakes.pool()}])
+        self.assertEqual(fakes.pool(), self.device.post(fakes.POOLS, {'name': 'pool_1'}))
+        self.assertEqual(3, len(self.calls('POST', fakes.POOLS)))
+        self.assertEqual([0.5, 1.0], self.sleeps)
+
+    def test_post_answered_mcpd_lost_is_sent_again(self):
+        self.assert_post_sent_again_after(MCPD_LOST)
+
+    def test_post_answered_not_registered_is_sent_again(self):
+        self.assert_post_sent_again_after(NOT_REGISTERED)
+
+    def test_post_refused_while_restarting_then_lost_is_not_sent_a_third_time(self):
+        self.http.post(fakes.URL + fakes.POOLS, [
+            MCPD_LOST, {'exc': requests.exceptions.ReadTimeout('slow')}, {'json': fakes.pool()}])
+        error = self.assertRaises(exceptions.DeviceUnavailable, self.device.post, fakes.POOLS,
+                                  {'name': 'pool_1'})
+        self.assertNotIsInstance(error, exceptions.DeviceRestarting)
+        self.assertEqual([exceptions.DeviceRestarting], [type(e) for e in error.earlier])
+        self.assertEqual(2, len(self.calls('POST', fakes.POOLS)))
+
+    def test_delete_refused_while_restarting_and_then_missing_is_not_found(self):
+        # The refused attempt did nothing: the object was missing all along.
+        self.http.delete(fakes.URL + fakes.POOL, [NOT_REGISTERED,
+                                                  {'status_code': 404, 'json': MISSING}])
+        self.assertRaises(exceptions.NotFound, self.device.delete, fakes.POOL)
+        self.assertFalse(self.device.delete(fakes.POOL, missing_ok=True))
+
     def test_post_that_never_left_is_sent_again(self):
         self.http.post(fakes.URL + fakes.POOLS, [
             {'exc': requests.exceptions.ConnectTimeout('connect timed out')},
@@ -215,10 +249,47 @@ class TestCreate(fakes.DeviceTestCase):
 
     def test_create_reads_back_a_sub_path_object(self):
         body = {'name': 'pool_1', 'partition': '/P', 'subPath': 'app'}
-        self.http.post(fakes.URL + fakes.POOLS, status_code=500, json=fakes.error(
-            500, 'The connection to mcpd has been lost, try again.', 32768001))
+        self.http.post(fakes.URL + fakes.POOLS, status_code=500,
+                       text='<html><title>Error 500 AsyncContext timeout</title></html>')
         self.http.get(fakes.URL + '/mgmt/tm/ltm/pool/~P~app~pool_1', json=fakes.pool())
         self.assertEqual(fakes.pool(), self.device.create(fakes.POOLS, body))
+
+    def test_create_refused_while_restarting_is_sent_again_without_a_read_back(self):
+        self.http.post(fakes.URL + fakes.POOLS, [MCPD_LOST, {'json': fakes.pool()}])
+        self.assertEqual(fakes.pool(), self.device.create(fakes.POOLS, self.BODY))
+        self.assertEqual([self.BODY] * 2, [r.json() for r in self.calls('POST', fakes.POOLS)])
+        self.assertEqual([], self.calls('GET', fakes.POOL))
+
+    def test_create_whose_resend_finds_it_made_after_all_reads_it_back(self):
+        # The device said "not applied", yet the re-send meets the object: it is ours.
+        self.http.post(fakes.URL + fakes.POOLS, [MCPD_LOST, EXISTS])
+        self.http.get(fakes.URL + fakes.POOL, json=fakes.pool())
+        self.assertEqual(fakes.pool(), self.device.create(fakes.POOLS, self.BODY))
+        self.assertEqual(2, len(self.calls('POST', fakes.POOLS)))
+        self.assertEqual(1, len(self.calls('GET', fakes.POOL)))
+
+    def test_create_still_refused_after_the_retry_budget_raises_without_a_read_back(self):
+        self.http.post(fakes.URL + fakes.POOLS, **NOT_REGISTERED)
+        error = self.assertRaises(exceptions.DeviceRestarting, self.device.create,
+                                  fakes.POOLS, self.BODY)
+        self.assertEqual((404, 'POST'), (error.status, error.method))
+        self.assertEqual(4, len(self.calls('POST', fakes.POOLS)))
+        self.assertEqual([0.5, 1.0, 1.5], self.sleeps)
+        self.assertEqual([], self.calls('GET', fakes.POOL))
+
+    def test_create_that_never_left_and_then_exists_raises_already_exists(self):
+        # Nothing reached the device the first time: the object was there before.
+        self.http.post(fakes.URL + fakes.POOLS, [
+            {'exc': requests.exceptions.ConnectTimeout('connect timed out')}, EXISTS])
+        self.assertRaises(exceptions.AlreadyExists, self.device.create, fakes.POOLS, self.BODY)
+        self.assertEqual([], self.calls('GET', fakes.POOL))
+
+    def test_create_refused_then_lost_reads_back(self):
+        self.http.post(fakes.URL + fakes.POOLS, [
+            NOT_REGISTERED, {'exc': requests.exceptions.ConnectionError('reset')}])
+        self.http.get(fakes.URL + fakes.POOL, json=fakes.pool())
+        self.assertEqual(fakes.pool(), self.device.create(fakes.POOLS, self.BODY))
+        self.assertEqual(2, len(self.calls('POST', fakes.POOLS)))
 
 
 class TestUpload(fakes.DeviceTestCase):
@@ -236,6 +307,25 @@ class TestUpload(fakes.DeviceTestCase):
                          [r.headers['Content-Range'] for r in sent])
         self.assertEqual([b'0123', b'4567', b'89'], [r.body for r in sent])
         self.assertEqual('application/octet-stream', sent[0].headers['Content-Type'])
+
+    def test_upload_the_device_holds_only_in_part_is_device_unavailable(self):
+        self.mock_login()
+        path = '/mgmt/shared/file-transfer/uploads/cert_1.pem'
+        self.http.post(fakes.URL + path, json={'remainingByteCount': 4, 'totalByteCount': 10})
+        error = self.assertRaises(exceptions.DeviceUnavailable, self.make_device().upload,
+                                  'cert_1.pem', b'0123456789', chunk_size=4)
+        self.assertIn('misses 4 of the 10 bytes', error.message)
+
+    def test_chunk_whose_answer_is_lost_is_sent_again(self):
+        self.mock_login()
+        path = '/mgmt/shared/file-transfer/uploads/cert_1.pem'
+        self.http.post(fakes.URL + path, [
+            {'json': {'remainingByteCount': 6}},
+            {'exc': requests.exceptions.ReadTimeout('slow')},
+            {'json': {'remainingByteCount': 2}}, {'json': {'remainingByteCount': 0}}])
+        self.make_device().upload('cert_1.pem', b'0123456789', chunk_size=4)
+        self.assertEqual(['0-3/10', '4-7/10', '4-7/10', '8-9/10'],
+                         [r.headers['Content-Range'] for r in self.calls('POST', path)])
 
     def test_empty_upload_is_refused(self):
         self.assertRaises(ValueError, self.make_device().upload, 'x.pem', b'')

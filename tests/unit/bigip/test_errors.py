@@ -117,19 +117,32 @@ class TestErrorAnswers(base.TestCase):
             self.assertIsInstance(error, exceptions.AuthenticationFailed)
             self.assertEqual(status, error.status)
 
-    def test_mcpd_lost_is_device_unavailable(self):
+    def test_mcpd_lost_is_device_restarting(self):
         error = parse(500, MCPD_LOST)
-        self.assertEqual(exceptions.DeviceUnavailable, type(error))
+        self.assertEqual(exceptions.DeviceRestarting, type(error))
+        self.assertIsInstance(error, exceptions.DeviceUnavailable)
         self.assertEqual('The connection to mcpd has been lost, try again.', error.message)
 
-    def test_public_uri_not_registered_is_device_unavailable_not_not_found(self):
+    def test_public_uri_not_registered_is_device_restarting_not_not_found(self):
         for body in (NOT_REGISTERED, RESTJAVAD_RESTART):
-            self.assertEqual(exceptions.DeviceUnavailable, type(parse(404, body)))
+            self.assertEqual(exceptions.DeviceRestarting, type(parse(404, body)))
 
-    def test_html_503_is_device_unavailable_with_the_page_title(self):
+    def test_html_503_restarting_is_device_restarting_with_the_page_title(self):
         error = parse(503, HTML_503)
-        self.assertEqual(exceptions.DeviceUnavailable, type(error))
+        self.assertEqual(exceptions.DeviceRestarting, type(error))
         self.assertEqual('Configuration Utility restarting...', error.message)
+
+    def test_token_unknown_only_for_the_expired_token_401(self):
+        self.assertTrue(errors.token_unknown(response(401, fakes.rest_error(
+            401, 'X-F5-Auth-Token does not exist.'))))
+        self.assertFalse(errors.token_unknown(response(401, UNAUTHORIZED)))
+        self.assertFalse(errors.token_unknown(response(404, NOT_FOUND)))
+
+    def test_other_server_errors_are_device_unavailable_not_restarting(self):
+        # A Jetty timeout or an unknown 5xx may come after the device acted.
+        for status, body in ((500, HTML_500), (503, '<html><title>down</title></html>'),
+                             (500, fakes.error(500, 'Internal error.'))):
+            self.assertEqual(exceptions.DeviceUnavailable, type(parse(status, body)))
 
     def test_html_without_title_gives_its_text(self):
         error = parse(500, HTML_500)

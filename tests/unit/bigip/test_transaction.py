@@ -119,6 +119,18 @@ class TestTransaction(fakes.DeviceTestCase):
         self.assertEqual(1, len(self.calls('PUT', CERTS + '/~P~c1.crt')))
         self.assertEqual(1, len(self.calls('DELETE', TX_ITEM)))
 
+    def test_queued_command_refused_while_the_rest_api_restarts_is_sent_again(self):
+        # restjavad's 404 'not registered' comes before anything is queued.
+        self.commit_answers(json=dict(STARTED, state='COMPLETED'))
+        self.http.post(fakes.URL + CERTS, [
+            {'status_code': 404, 'json': fakes.rest_error(
+                404, 'Public URI path not registered: /tm/sys/file/ssl-cert')},
+            {'json': command(1, 'POST', CERTS)}])
+        with self.device.transaction() as tx:
+            tx.post(CERTS, {'name': 'c1.crt'})
+        self.assertEqual(2, len(self.calls('POST', CERTS)))
+        self.assertEqual(('COMPLETED', 1), (tx.result['state'], tx.commands))
+
     def test_all_verbs_are_queued(self):
         self.commit_answers(json=dict(STARTED, state='COMPLETED'))
         item = CERTS + '/~P~c1.crt'

@@ -114,6 +114,32 @@ class TestUploads(base.TestCase):
     def test_chunk_without_its_predecessor_is_400(self):
         self.assertEqual(400, self.upload('k.pem', b'def', '3-5/6').status)
 
+    def test_chunk_sent_again_rewrites_its_range(self):
+        # The device writes a chunk at its offset: a re-sent middle chunk (its answer lost)
+        # is accepted, and so is the last one after the file is complete.
+        self.upload('c.pem', b'abc', '0-2/9')
+        self.upload('c.pem', b'def', '3-5/9')
+        again = self.upload('c.pem', b'def', '3-5/9')
+        self.assertEqual((200, 3), (again.status, again.body['remainingByteCount']))
+        self.upload('c.pem', b'ghi', '6-8/9')
+        last_again = self.upload('c.pem', b'ghi', '6-8/9')
+        self.assertEqual((200, 0), (last_again.status, last_again.body['remainingByteCount']))
+        self.assertEqual({'c.pem': b'abcdefghi'}, self.device.backend.uploads)
+
+    def test_chunk_cutting_through_a_received_one_is_400(self):
+        self.upload('c.pem', b'abc', '0-2/9')
+        self.upload('c.pem', b'def', '3-5/9')
+        self.assertEqual(400, self.upload('c.pem', b'de', '3-4/9').status)
+        self.assertEqual(400, self.upload('c.pem', b'ef', '4-5/9').status)
+        self.assertEqual(400, self.upload('c.pem', b'def', '3-5/10').status)
+
+    def test_chunk_at_offset_zero_starts_the_file_anew(self):
+        self.upload('c.pem', b'old!', '0-3/4')
+        self.upload('c.pem', b'ne', '0-1/3')
+        self.assertEqual({'c.pem': b'old!'}, self.device.backend.uploads)
+        self.upload('c.pem', b'w', '2-2/3')
+        self.assertEqual({'c.pem': b'new'}, self.device.backend.uploads)
+
     def test_upload_bodies_never_reach_the_call_log(self):
         self.upload('k.pem', b'-----BEGIN PRIVATE KEY-----', '0-26/27')
         call, = self.device.calls.calls()
