@@ -9,6 +9,7 @@ import time
 import fasteners
 from oslo_config import cfg
 from oslo_log import log as logging
+import redis
 import sqlalchemy as sa
 from taskflow import exceptions as tf_exceptions
 from taskflow.jobs.backends import impl_redis
@@ -28,6 +29,30 @@ class Job(impl_redis.RedisJob):
 
     def __str__(self):
         return 'job %s (%s)' % (self.name, self.uuid)
+
+
+# Extends a claim only if ``who`` still holds it; takes a lapsed claim back if no one else
+# took it and the job is still listed. 1: the claim is ours, 0: it is not (or the job is gone).
+_EXTEND_CLAIM = """
+local owner_key = KEYS[1]
+local listings_key = KEYS[2]
+local who = ARGV[1]
+local job_key = ARGV[2]
+local ms_expiry = tonumber(ARGV[3])
+if redis.call("hexists", listings_key, job_key) == 0 then
+    return 0
+end
+local owner = redis.call("get", owner_key)
+if owner == false then
+    redis.call("set", owner_key, who, "px", ms_expiry)
+    return 1
+end
+if owner == who then
+    redis.call("pexpire", owner_key, ms_expiry)
+    return 1
+end
+return 0
+"""
 
 
 class Board(impl_redis.RedisJobBoard):
@@ -73,6 +98,23 @@ class Board(impl_redis.RedisJobBoard):
         if self._is_held_off(job.uuid):
             raise tf_exceptions.UnclaimableJob('Job %s is held off by %s' % (job.uuid, who))
         return super().claim(job, who, expiry=expiry or self.claim_expiry)
+
+    def extend_claim(self, job, who, expiry=None):
+        """Whether ``who`` still holds the claim on ``job``, whose expiry it then extends.
+
+        taskflow's ``RedisJob.extend_expiry`` extends the claim whoever holds it: a worker
+        whose claim lapsed (starved of CPU longer than the expiry) would keep alive the claim
+        of the worker that took the job over, and go on running it too. A lapsed claim that
+        no one took is taken back.
+        """
+        try:
+            return bool(self._client.eval(
+                _EXTEND_CLAIM, 2, job.owner_key, self.listings_key,
+                self._encode_owner(who), job.key,
+                int((expiry or self.claim_expiry) * 1000)))
+        except redis.exceptions.RedisError as error:
+            raise tf_exceptions.JobFailure('Cannot extend the claim on job %s: %s'
+                                           % (job.uuid, error)) from error
 
 
 def board_conf(conf=cfg.CONF):

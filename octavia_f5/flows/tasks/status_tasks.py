@@ -30,22 +30,37 @@ class ToErrorOnRevert(base.OperationTask):
         pass
 
     def revert(self, *args, **arguments):
-        payload = {k: arguments[k] for k in self.operation.payload_keys}
+        report_failure(self.operation.name,
+                       {k: arguments[k] for k in self.operation.payload_keys})
+
+
+def report_failure(operation_name, payload):
+    """Report an operation failed: its object ERROR, its parents ACTIVE; True if reported.
+
+    Also used by the conductor for a job whose flow cannot even be loaded. ``payload`` is
+    the job's, secrets still encrypted (only ids are read). Never raises.
+    """
+    operation = c.OPERATIONS[operation_name]
+    try:
         reporter = services.reporter()
-        try:
-            view = graph_mod.Graph.from_loadbalancer(
-                octavia_tasks.load_graph(reporter, self.operation, payload))
-        except Exception as error:
-            LOG.warning('%s failed; its load balancer could not be read (%s), reporting what '
-                        'the job names', self.operation.name, error)
-            view = graph_mod.Graph()
-        update = statuses.on_failure(self.operation, view, payload)
-        LOG.error('%s failed; reporting %s', self.operation.name, _summary(update))
-        try:
-            reporter.update_status(update)
-        except Exception:
-            LOG.exception('Could not report the failure of %s to Octavia',
-                          self.operation.name)
+    except RuntimeError as error:
+        LOG.error('%s failed and cannot be reported: %s', operation_name, error)
+        return False
+    try:
+        view = graph_mod.Graph.from_loadbalancer(
+            octavia_tasks.load_graph(reporter, operation, payload))
+    except Exception as error:
+        LOG.warning('%s failed; its load balancer could not be read (%s), reporting what '
+                    'the job names', operation_name, error)
+        view = graph_mod.Graph()
+    try:
+        update = statuses.on_failure(operation, view, payload)
+        LOG.error('%s failed; reporting %s', operation_name, _summary(update))
+        reporter.update_status(update)
+    except Exception:
+        LOG.exception('Could not report the failure of %s to Octavia', operation_name)
+        return False
+    return True
 
 
 class ReportStatuses(base.OperationTask):

@@ -12,9 +12,12 @@ from taskflow import states
 
 from octavia_f5.common import exceptions
 from octavia_f5.controller import conductor
+from octavia_f5.controller import operations
 from octavia_f5.controller import poster
+from octavia_f5.flows import services
 from tests import base
 from tests.unit.controller import unit_flows
+from tests.unit.flows import octavia
 
 TWO_STEPS = 'tests.unit.controller.unit_flows:two_steps'
 FAILS_SECOND = 'tests.unit.controller.unit_flows:fails_second'
@@ -42,6 +45,17 @@ class FakeBoard:
 
     def hold_off(self, job_uuid, seconds):
         self.held_off.append((job_uuid, seconds))
+
+    def extend_claim(self, job, who, expiry=None):
+        return job.extend_expiry(expiry)
+
+
+class TakenAfterFirstStep(FakeBoard):
+    """Another worker takes the claim while this one runs the first step."""
+
+    def extend_claim(self, job, who, expiry=None):
+        job.extended.append(expiry)
+        return ('execute', 'first', 42) not in unit_flows.CALLS
 
 
 class BrokenPersistence:
@@ -100,6 +114,85 @@ class TestConductor(base.TestCase):
             self.assertTrue(self.conductor._dispatch_job(job))
         self.assertEqual([], unit_flows.CALLS)
 
+    def test_payload_is_saved_with_the_flow_detail_in_one_write(self):
+        job = FakeJob()
+        saves = []
+        connection_class = type(self.persistence.get_connection())
+        original = connection_class.save_logbook
+
+        def save_logbook(connection, book):
+            flow_detail = book.find(conductor.flow_detail_uuid(job.uuid))
+            saves.append([(ad.name, ad.results) for ad in flow_detail])
+            return original(connection, book)
+
+        self.useFixture(fixtures.MockPatchObject(connection_class, 'save_logbook',
+                                                 save_logbook))
+        self.conductor._load_flow_detail(job)
+        self.assertEqual([[(conductor.INJECTOR, {'value': 42})]], saves)
+
+    def _killed_between_saves(self, job):
+        """The logbook of a worker killed between taskflow's two saves of the injector."""
+        book = models.LogBook(job.name, uuid=job.uuid)
+        flow_detail = models.FlowDetail(job.name, conductor.flow_detail_uuid(job.uuid))
+        flow_detail.add(models.TaskDetail(conductor.INJECTOR, uuidutils.generate_uuid()))
+        book.add(flow_detail)
+        with contextlib.closing(self.persistence.get_connection()) as connection:
+            connection.save_logbook(book)
+
+    def test_job_of_a_worker_killed_between_the_payload_saves_runs(self):
+        job = FakeJob()
+        self._killed_between_saves(job)
+
+        self.assertTrue(self.conductor._dispatch_job(job))
+        self.assertEqual([('execute', 'first', 42), ('execute', 'second', 42)],
+                         unit_flows.CALLS)
+        flow_detail = self._logbook(job).find(conductor.flow_detail_uuid(job.uuid))
+        self.assertEqual(states.SUCCESS, flow_detail.state)
+
+    def _with_octavia(self):
+        fake = octavia.FakeOctavia()
+        reporter = octavia.FakeReporter(fake)
+        services.reset()
+        services.configure(reporter=reporter)
+        self.addCleanup(services.reset)
+        lb = fake.add('loadbalancer')
+        listener = fake.add('listener', lb['loadbalancer_id'])
+        return fake, reporter, lb, listener
+
+    def test_job_whose_flow_cannot_be_loaded_is_reported_failed_and_consumed(self):
+        fake, reporter, lb, listener = self._with_octavia()
+        job = FakeJob(operation='listener_create',
+                      payload=fake.payload('listener', listener['listener_id']))
+        self.useFixture(fixtures.MockPatchObject(
+            operations, 'build_flow', side_effect=AttributeError('no attribute keys')))
+
+        self.assertTrue(self.conductor._dispatch_job(job))
+        final = reporter.statuses()
+        self.assertEqual('ERROR', final[('listeners', listener['listener_id'])]
+                         ['provisioning_status'])
+        self.assertEqual('ACTIVE', final[('loadbalancers', lb['loadbalancer_id'])]
+                         ['provisioning_status'])
+        self.assertEqual([], self.board.held_off)
+
+    def test_job_whose_flow_cannot_be_loaded_nor_reported_is_retried_later(self):
+        fake = octavia.FakeOctavia()
+        services.reset()
+        self.addCleanup(services.reset)
+        listener = fake.add('listener', fake.add('loadbalancer')['loadbalancer_id'])
+        job = FakeJob(operation='listener_create',
+                      payload=fake.payload('listener', listener['listener_id']))
+        self.useFixture(fixtures.MockPatchObject(
+            operations, 'build_flow', side_effect=AttributeError('no attribute keys')))
+
+        self.assertFalse(self.conductor._dispatch_job(job))
+        self.assertEqual([(job.uuid, 1)], self.board.held_off)
+
+    def test_test_flow_that_cannot_be_loaded_is_trashed(self):
+        job = FakeJob()
+        self.useFixture(fixtures.MockPatchObject(
+            operations, 'build_flow', side_effect=AttributeError('no attribute keys')))
+        self.assertRaises(exceptions.JobGivenUp, self.conductor._dispatch_job, job)
+
     def test_flow_detail_uuid_is_the_same_for_every_worker(self):
         job_uuid = uuidutils.generate_uuid()
         self.assertEqual(conductor.flow_detail_uuid(job_uuid),
@@ -123,6 +216,21 @@ class TestConductor(base.TestCase):
         self.assertRaises(exceptions.UnknownOperation, self.conductor._dispatch_job,
                           FakeJob(version=99))
         self.assertEqual([], self.board.held_off)
+
+    def test_run_whose_claim_another_worker_took_stops_after_its_current_task(self):
+        board = TakenAfterFirstStep()
+        lagging = conductor.Conductor('c4', board, self.persistence)
+        job = FakeJob()
+
+        self.assertFalse(lagging._dispatch_job(job))
+        self.assertEqual([('execute', 'first', 42)], unit_flows.CALLS)
+        flow_detail = self._logbook(job).find(conductor.flow_detail_uuid(job.uuid))
+        self.assertEqual(states.SUSPENDED, flow_detail.state)
+        # Not a failure of the job: no hold-off, and the other worker resumes the flow.
+        self.assertEqual([], board.held_off)
+        self.assertTrue(self.conductor._dispatch_job(job))
+        self.assertEqual([('execute', 'first', 42), ('execute', 'second', 42)],
+                         unit_flows.CALLS)
 
     def test_refresh_extends_only_running_jobs(self):
         running, lost = FakeJob(), FakeJob()
