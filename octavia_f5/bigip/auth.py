@@ -3,7 +3,8 @@
 
 Both kinds offer the same small surface to the device client: headers() for the next request,
 invalidate(sent_headers) after a 401, close() when the client is done, and ``renewable``
-(whether a 401 is worth a new login and one re-send).
+(whether a 401 is worth a new login and one re-send). After close(), headers() raises
+ClientClosed: a closed client sends nothing more and never logs in again.
 """
 
 import base64
@@ -30,6 +31,10 @@ DEFAULT_LIFETIME = 1200.0
 # How long to fall back to Basic after the device refused a login for too many tokens.
 TOKEN_LIMIT_BACKOFF = 300.0
 _TOKEN_LIMIT = 'maximum active login tokens'
+# Logins in a row whose token was revoked before its lifetime PATCH (tokens deleted or expired
+# by an administrator meanwhile); bounded, like retry.TOKEN_RESENDS: revocations that no login
+# outruns must end.
+LOGINS_PER_RENEWAL = 3
 
 
 def basic_header(username, password):
@@ -64,23 +69,41 @@ def _json(answer):
     return data if isinstance(data, dict) else {}
 
 
+def _closed(device):
+    return exceptions.ClientClosed('the client is closed; nothing is sent after close()',
+                                   device=device)
+
+
+class _Revoked(Exception):
+    """A new token was revoked before its lifetime PATCH; carries the PATCH's error."""
+
+    def __init__(self, error):
+        super().__init__(str(error))
+        self.error = error
+
+
 class BasicAuth(object):
     """HTTP Basic credentials on every request; a 401 is final."""
 
     renewable = False
 
-    def __init__(self, username, password, redactor):
+    def __init__(self, username, password, redactor, device=''):
         self._header = basic_header(username, password)
+        self._device = device
+        self._open = True
         redactor.add(self._header.split(' ', 1)[1])
 
     def headers(self):
+        if not self._open:
+            raise _closed(self._device)
         return {BASIC_HEADER: self._header}
 
     def invalidate(self, sent_headers):
         """Nothing to renew: wrong Basic credentials stay wrong."""
 
     def close(self):
-        """Basic auth holds nothing on the device."""
+        """Basic auth holds nothing on the device; later requests are refused all the same."""
+        self._open = False
 
 
 class TokenAuth(object):
@@ -110,17 +133,22 @@ class TokenAuth(object):
         self._token = None
         self._renew_at = 0.0
         self._basic_until = None
+        self._open = True
 
     def headers(self):
         """Headers that authenticate the next request; logs in when needed."""
         with self._lock:
+            # Checked under the lock: a thread that waited here while close() ran must not
+            # log in again (its token would stay behind on the device).
+            if not self._open:
+                raise _closed(self._device)
             now = self._clock()
             if self._basic_until is not None and now < self._basic_until:
                 return {BASIC_HEADER: self._basic}
             if self._token is None or now >= self._renew_at:
                 # The old token is left to expire by itself (within RENEW_MARGIN): other
                 # threads may have requests in flight that carry it.
-                self._login(now)
+                self._renew(now)
             if self._token is None:
                 return {BASIC_HEADER: self._basic}
             return {TOKEN_HEADER: self._token}
@@ -134,8 +162,13 @@ class TokenAuth(object):
                 self._basic_until = None
 
     def close(self):
-        """Release the token on the device (it would otherwise count against the limit)."""
+        """Release the token on the device (it would otherwise count against the limit).
+
+        Threads still using the client get ClientClosed from their next headers() (a request
+        in flight with the released token is refused, and must not log in again).
+        """
         with self._lock:
+            self._open = False
             token, self._token = self._token, None
         if not token:
             return
@@ -149,6 +182,21 @@ class TokenAuth(object):
             LOG.warning('%s: could not release the login token: %s', self._device,
                         errors.from_response(answer, self._device, 'DELETE', path,
                                              self._redactor))
+
+    def _renew(self, now):
+        """Log in; again if the new token was revoked before its lifetime could be extended."""
+        for _ in range(LOGINS_PER_RENEWAL):
+            try:
+                self._login(now)
+                return
+            except _Revoked as revoked:
+                # Kept, the dead token would only cost the next request a refusal and one of
+                # its re-sends; the lock makes this one login serve every waiting thread.
+                self._token = None
+                error = revoked.error
+                LOG.warning('%s: the new login token was revoked before it could be '
+                            'extended; logging in again', self._device)
+        raise error
 
     def _login(self, now):
         body = {'username': self._username, 'password': self._password,
@@ -181,7 +229,11 @@ class TokenAuth(object):
         except exceptions.DeviceUnavailable as exc:
             LOG.warning('%s: could not extend the token lifetime: %s', self._device, exc)
             return None
+        if errors.token_unknown(answer):
+            raise _Revoked(errors.from_response(answer, self._device, 'PATCH', path,
+                                                self._redactor))
         if not answer.ok:
+            # Other refusals (e.g. a user who may not change tokens) leave a working token.
             LOG.warning('%s: could not extend the token lifetime: %s', self._device,
                         errors.from_response(answer, self._device, 'PATCH', path,
                                              self._redactor))

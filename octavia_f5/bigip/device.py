@@ -123,7 +123,8 @@ class Device(object):
         self._redactor = redact.Redactor([options.password])
         self._session = _session(options)
         if options.auth_method == 'basic':
-            self._auth = auth.BasicAuth(options.username, options.password, self._redactor)
+            self._auth = auth.BasicAuth(options.username, options.password, self._redactor,
+                                        device=self.name)
         else:
             self._auth = auth.TokenAuth(self._send, options.username, options.password,
                                         options.token_timeout, self._redactor,
@@ -331,6 +332,9 @@ class Device(object):
     def _auth_headers(self, method, path):
         try:
             return self._auth.headers()
+        except exceptions.ClientClosed as error:
+            raise exceptions.ClientClosed(error.message, device=self.name, method=method,
+                                          path=self._redactor.path(path)) from None
         except exceptions.RequestNotSent:
             raise
         except exceptions.DeviceUnavailable as error:

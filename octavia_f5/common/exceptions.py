@@ -85,6 +85,13 @@ class AuthenticationFailed(DeviceError):
     """401/403 that a fresh login did not cure: wrong credentials or no permission."""
 
 
+class ClientClosed(DeviceError):
+    """The device client was closed: after close() it sends nothing and logs in no more.
+
+    Not a DeviceUnavailable: sending again cannot help, so it is never retried.
+    """
+
+
 class DeviceUnavailable(DeviceError):
     """The device cannot serve the request now.
 

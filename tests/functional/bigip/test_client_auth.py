@@ -19,6 +19,33 @@ TOKEN_PATHS = TOKENS + '/'
 STORM_THREADS = 8
 STORM_SECONDS = 4.0
 STORM_MEAN_GAP = 0.1
+# A request held this long by a latency fault, while the test acts on the device meanwhile.
+HELD_MS = 3000
+
+
+def hold_and_act(test, method, path, work, act):
+    """``work``'s result (or DeviceError), with ``act()`` run while the device holds its request.
+
+    ``work`` runs in a thread; its first ``method`` request to ``path`` is held by a latency
+    fault, which applies before authentication, so ``act`` changes what the request meets.
+    """
+    rule = test.sim.add_fault(method=method, path=path, action='latency', latency_ms=HELD_MS)
+    outcome = []
+
+    def run():
+        try:
+            outcome.append(work())
+        except exceptions.DeviceError as error:
+            outcome.append(error)
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not any(f['id'] == rule['id'] and f['matched'] for f in test.sim.faults()):
+        test.assertLess(time.monotonic(), deadline, 'the request never reached the device')
+        time.sleep(0.01)
+    act()
+    thread.join()
+    return outcome[0]
 
 
 class TestTokenAuthentication(base.ClientTestCase):
@@ -84,6 +111,17 @@ class TestTokenAuthentication(base.ClientTestCase):
         self.assertEqual([200, 401, 401, 200], self.statuses('GET', base.POOLS + '$'))
         self.assertEqual(3, self.logins())
 
+    def test_token_revoked_before_its_extension_costs_no_resend(self):
+        device = self.make_device()
+        found = hold_and_act(self, 'PATCH', '/authz/tokens/', lambda: device.items(base.POOLS),
+                             self.sim.expire_tokens)
+        self.assertEqual([], found)
+        self.assertEqual([401, 200], self.statuses('PATCH', TOKEN_PATHS))
+        self.assertEqual(2, self.logins())
+        # The request went out once, with the token that was alive.
+        self.assertEqual([200], self.statuses('GET', base.POOLS + '$'))
+        self.assertEqual([self.token_of_the_login()], self.live_tokens())
+
     def test_threads_ride_through_tokens_expiring_over_and_over(self):
         seed = random.randrange(2 ** 32)
         gaps = random.Random(seed)
@@ -143,6 +181,19 @@ class TestTokenAuthentication(base.ClientTestCase):
         self.assertEqual([], self.live_tokens())
         delete, = self.calls('DELETE', TOKEN_PATHS)
         self.assertEqual((TOKEN_PATHS + token, 200), (delete['path'], delete['status']))
+
+    def test_request_in_flight_at_close_fails_and_leaves_no_token(self):
+        device = self.make_device()
+        device.get(base.POOLS)
+        error = hold_and_act(self, 'GET', '/ltm/pool$', lambda: device.items(base.POOLS),
+                             device.close)
+        self.assertIsInstance(error, exceptions.ClientClosed)
+        self.assertIn('closed', str(error))
+        self.assertEqual([200, 401], self.statuses('GET', base.POOLS + '$'))
+        self.assertEqual(1, self.logins())
+        self.assertEqual([], self.live_tokens())
+        self.assertRaises(exceptions.ClientClosed, device.get, base.POOLS)
+        self.assertEqual(1, self.logins())
 
     def test_wrong_password_is_authentication_failed_without_the_password(self):
         device = self.make_device(password='not-the-password')

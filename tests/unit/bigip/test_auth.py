@@ -89,6 +89,46 @@ class TestTokenLogin(fakes.DeviceTestCase):
         device.get(fakes.POOL)
         self.assertEqual(2, len(self.calls('POST', fakes.LOGIN)))
 
+    def test_token_revoked_before_its_extension_is_replaced_by_one_login_for_all(self):
+        # The lifetime PATCH learns that the new token was revoked meanwhile: the token is
+        # dropped and replaced at once, so no request spends a re-send on it.
+        self.mock_login(tokens=(fakes.TOKEN, fakes.TOKEN2))
+        self.http.patch(TOKENS + '/' + fakes.TOKEN, **EXPIRED)
+        self.http.get(fakes.URL + fakes.POOL, json=fakes.pool())
+        device = self.make_device()
+        threads = [threading.Thread(target=device.get, args=(fakes.POOL,)) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(2, len(self.calls('POST', fakes.LOGIN)))
+        self.assertEqual([fakes.TOKEN2] * 8,
+                         [r.headers[auth.TOKEN_HEADER] for r in self.calls('GET', fakes.POOL)])
+
+    def test_tokens_revoked_at_every_extension_are_authentication_failed(self):
+        tokens = (fakes.TOKEN, fakes.TOKEN2, THIRD)
+        self.mock_login(tokens=tokens)
+        for token in tokens:
+            self.http.patch(TOKENS + '/' + token, **EXPIRED)
+        self.http.get(fakes.URL + fakes.POOL, json=fakes.pool())
+        error = self.assertRaises(exceptions.AuthenticationFailed, self.make_device().get,
+                                  fakes.POOL)
+        self.assertEqual((401, 'PATCH'), (error.status, error.method))
+        self.assertNotIn(THIRD, str(error))
+        self.assertEqual(auth.LOGINS_PER_RENEWAL, len(self.calls('POST', fakes.LOGIN)))
+        self.assertEqual([], self.calls('GET', fakes.POOL))
+
+    def test_extension_refused_for_another_reason_keeps_the_token(self):
+        # A user who may not change tokens still has a working token.
+        self.mock_login(tokens=(fakes.TOKEN, fakes.TOKEN2))
+        self.http.patch(TOKENS + '/' + fakes.TOKEN, status_code=401, json=fakes.rest_error(
+            401, 'Authorization failed: user=https://localhost/mgmt/shared/authz/users/op '
+                 'resource=/mgmt/shared/authz/tokens verb=PATCH'))
+        self.http.get(fakes.URL + fakes.POOL, json=fakes.pool())
+        self.make_device().get(fakes.POOL)
+        self.assertEqual(1, len(self.calls('POST', fakes.LOGIN)))
+        self.assertEqual(fakes.TOKEN, self.calls('GET', fakes.POOL)[0].headers[auth.TOKEN_HEADER])
+
     def test_short_lifetimes_renew_a_quarter_before_expiry(self):
         self.assertEqual(20.0, auth.token_lifetime(fakes.token_item(fakes.TOKEN, 20)))
         self.mock_login(tokens=(fakes.TOKEN, fakes.TOKEN2), timeout=20)
@@ -200,6 +240,37 @@ class TestTokenRelease(fakes.DeviceTestCase):
     def test_close_without_login_sends_nothing(self):
         self.make_device().close()
         self.assertEqual([], self.http.request_history)
+
+    def test_request_in_flight_at_close_fails_without_a_new_login(self):
+        device = self.make_device()
+        self.mock_login(tokens=(fakes.TOKEN, fakes.TOKEN2))
+
+        def closed_meanwhile(request, context):
+            # close() releases the token while this request is on its way: it is refused.
+            device.close()
+            context.status_code = 401
+            return EXPIRED['json']
+        self.http.get(fakes.URL + fakes.POOL, [{'json': closed_meanwhile},
+                                               {'json': fakes.pool()}])
+        error = self.assertRaises(exceptions.ClientClosed, device.get, fakes.POOL)
+        self.assertIn('closed', str(error))
+        self.assertEqual(('GET', fakes.POOL), (error.method, error.path))
+        self.assertEqual(1, len(self.calls('POST', fakes.LOGIN)))
+        self.assertEqual(1, len(self.calls('GET', fakes.POOL)))
+        self.assertEqual(1, len(self.calls('DELETE', '%s/%s' % (auth.TOKENS_PATH, fakes.TOKEN))))
+        self.assertEqual([], self.sleeps)
+
+    def test_nothing_is_sent_after_close(self):
+        self.mock_login()
+        self.http.get(fakes.URL + fakes.POOL, json=fakes.pool())
+        for method in ('token', 'basic'):
+            device = self.make_device(auth_method=method)
+            device.close()
+            error = self.assertRaises(exceptions.ClientClosed, device.get, fakes.POOL)
+            self.assertNotIsInstance(error, exceptions.DeviceUnavailable)
+            device.close()
+        self.assertEqual([], self.http.request_history)
+        self.assertEqual([], self.sleeps)
 
     def test_a_failed_release_does_not_raise(self):
         self.mock_login()
