@@ -1,14 +1,18 @@
 # SPDX-License-Identifier: Apache-2.0
-"""What a device holds for Octavia, read back by Octavia id with four collection GETs.
+"""What a device holds for Octavia, read back by Octavia id with collection GETs.
 
     snapshot = inventory.read(device, partition_prefix)
 
-The four GETs (``REQUESTS``) are the same whatever the number of load balancers: the virtual
-addresses, the virtual servers, the pools with their members inline
+Four collection GETs (``REQUESTS``) describe a device whatever the number of load balancers:
+the virtual addresses, the virtual servers, the pools with their members inline
 (``expandSubcollections=true``) and the virtual servers' statistics, each with ``$select``
 where BIG-IP honours it. No per-pool or per-member request (SAP's status manager needed two
-per pool per cycle, prior-art.md 1.5). Only objects in partitions with the driver's prefix
-and named as octavia_f5.bigip.names names them count; anything else on the device is not ours.
+per pool per cycle, prior-art.md 1.5). The virtual addresses change only when a load
+balancer is created, updated or deleted, so a reader that reads often may keep their
+``addresses()`` and pass them to ``parse()`` with the other answers (the poller does, with
+three GETs a cycle: octavia_f5.controller.poller). Only objects in partitions with the
+driver's prefix and named as octavia_f5.bigip.names names them count; anything else on the
+device is not ours.
 
 Relations come from the names the mapping gives (octavia_f5.bigip.mapping): a virtual
 address is ``lb_<id>``, a virtual server ``listener_<id>`` whose ``destination`` names its
@@ -30,17 +34,23 @@ VIRTUALS = paths.collection('ltm/virtual')
 POOLS = paths.collection('ltm/pool')
 VIRTUAL_STATS = VIRTUALS + '/stats'
 
-# (path, query) of every GET of a cycle, in the order read() sends them.
-REQUESTS = (
-    (VIRTUAL_ADDRESSES, paths.query(select=('fullPath', 'address', 'enabled',
-                                            'generation'))),
-    (VIRTUALS, paths.query(select=('fullPath', 'destination', 'pool', 'enabled', 'disabled',
-                                   'connectionLimit', 'generation'))),
-    # $select names the sub-collection by its reference; BIG-IP then expands it in place.
-    (POOLS, paths.query(select=('fullPath', 'monitor', 'membersReference', 'generation'),
-                        expand=True)),
-    (VIRTUAL_STATS, None),
-)
+# (path, query) of each GET.
+ADDRESSES_READ = (VIRTUAL_ADDRESSES, paths.query(select=('fullPath', 'address', 'enabled',
+                                                         'generation')))
+VIRTUALS_READ = (VIRTUALS, paths.query(select=('fullPath', 'destination', 'pool', 'enabled',
+                                               'disabled', 'connectionLimit', 'generation')))
+# $select names the sub-collection by its reference; BIG-IP then expands it in place.
+POOLS_READ = (POOLS, paths.query(select=('fullPath', 'monitor', 'membersReference',
+                                         'generation'), expand=True))
+STATISTICS_READ = (VIRTUAL_STATS, None)
+# Every GET, in the order read() sends them.
+REQUESTS = (ADDRESSES_READ, VIRTUALS_READ, POOLS_READ, STATISTICS_READ)
+
+
+def get(device, request):
+    """The answer of one of the GETs above; DeviceError if it fails."""
+    path, params = request
+    return device.get(path, params)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,6 +90,15 @@ class Pool:
 
 
 @dataclasses.dataclass(frozen=True)
+class Addresses:
+    """The load balancers of a device (its virtual addresses), and who owns which address."""
+
+    loadbalancers: typing.Mapping[str, LoadBalancer]
+    # (partition, ip, route domain) -> load balancer id
+    by_address: typing.Mapping[tuple, str] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
 class Snapshot:
     """One device's Octavia objects, by id."""
 
@@ -96,15 +115,38 @@ class Snapshot:
 
 
 def read(device, partition_prefix):
-    """The snapshot of ``device``: exactly len(REQUESTS) GETs; DeviceError if one fails."""
-    answers = [device.get(path, params) for path, params in REQUESTS]
-    return parse(partition_prefix, *answers)
+    """The whole snapshot of ``device``: exactly len(REQUESTS) GETs; DeviceError if one fails."""
+    answers = [get(device, request) for request in REQUESTS]
+    return parse(partition_prefix, addresses(partition_prefix, answers[0]), *answers[1:])
+
+
+def addresses(partition_prefix, answer):
+    """The Addresses in an answer of the virtual-address GET (pure)."""
+    return Addresses(*_loadbalancers(_Owned(partition_prefix), answer))
+
+
+def named_loadbalancers(partition_prefix, virtuals):
+    """Ids of the load balancers the virtual servers' destinations name (pure).
+
+    A load balancer missing from the Addresses a reader keeps is one it must read again.
+    """
+    owned = _Owned(partition_prefix)
+    found = set()
+    for item in _items(virtuals):
+        where = owned.split(item.get('fullPath'))
+        if where and owned.id_of(where[1], names.LISTENER):
+            lb_id = _loadbalancer_of(owned, where[0], item.get('destination'), {})
+            if lb_id:
+                found.add(lb_id)
+    return found
 
 
 def parse(partition_prefix, addresses, virtuals, pools, virtual_stats):
-    """The snapshot from the four answers (pure)."""
+    """The snapshot from the Addresses and the other three answers (pure).
+
+    ``virtual_stats`` None: the statistics were not read, no listener has counters.
+    """
     owned = _Owned(partition_prefix)
-    loadbalancers, by_address = _loadbalancers(owned, addresses)
     counters = stats.objects(virtual_stats)
     listeners = {}
     for item in _items(virtuals):
@@ -115,14 +157,14 @@ def parse(partition_prefix, addresses, virtuals, pools, virtual_stats):
         listeners[listener_id] = Listener(
             id=listener_id,
             loadbalancer_id=_loadbalancer_of(owned, where[0], item.get('destination'),
-                                             by_address),
+                                             addresses.by_address),
             pool_id=_pool_of(owned, where[0], item.get('pool')),
             # Only the true one of enabled/disabled is present (icontrol-rest.md 3.6).
             enabled=not item.get('disabled'),
             connection_limit=_int(item.get('connectionLimit')),
             generation=_int(item.get('generation')),
             counters=counters.get(item['fullPath']))
-    return Snapshot(loadbalancers, listeners, _pools(owned, pools))
+    return Snapshot(addresses.loadbalancers, listeners, _pools(owned, pools))
 
 
 class _Owned:

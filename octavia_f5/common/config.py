@@ -165,15 +165,24 @@ poller_opts = [
                 help='Poll operating status and statistics from the devices.'),
     cfg.IntOpt('interval', default=10, min=1,
                help='Seconds between two polls of each device.'),
-    cfg.IntOpt('resend_window', default=60, min=0,
+    cfg.IntOpt('resend_window', default=0, min=0,
                help='Seconds during which the operating statuses of a load balancer\'s '
                     'objects are re-sent every poll after the device showed a change to '
-                    'them. Flows report operating statuses of their own when an operation '
-                    'ends; this lets the measured ones win. 0 sends changes only.'),
-    cfg.IntOpt('full_report_interval', default=600, min=0,
+                    'them. 0 (default) sends only what differs from what Octavia has from '
+                    'the flows and the poller (recorded in the jobboard\'s Redis); every '
+                    'status sent moves the object\'s updated_at in Octavia.'),
+    cfg.IntOpt('full_report_interval', default=0, min=0,
                help='Seconds after which every operating status and statistics record is '
                     'sent again even if unchanged, bounding how long a status written by '
-                    'someone else (a flow of another worker) can stay wrong. 0 never.'),
+                    'someone else (an operator) can stay wrong. 0 (default) never: each '
+                    'resend moves updated_at of every object.'),
+    cfg.IntOpt('loadbalancer_interval', default=60, min=0,
+               help='Seconds after which the virtual addresses (load balancers and their '
+                    'admin state, which only load balancer operations change) are read '
+                    'again; that read takes the place of the cycle\'s statistics read, so a '
+                    'cycle costs three GETs. A load balancer that a virtual server names and '
+                    'the poller does not know is read at once. Statistics are read at least '
+                    'every other cycle.'),
 ]
 
 reconciler_opts = [

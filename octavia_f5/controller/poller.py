@@ -1,22 +1,33 @@
 # SPDX-License-Identifier: Apache-2.0
 """The poller: operating statuses and listener statistics from the active device to Octavia.
 
-Every ``[f5_poller] interval`` seconds it reads the active device of the cluster with a
-constant number of REST calls (octavia_f5.bigip.inventory.REQUESTS), derives the statuses
-(octavia_f5.controller.health) and sends what changed: one status update and one statistics
-update per cycle at most. It never sends a provisioning status, so it cannot race the flows
-into or out of PENDING_*; operating statuses of PENDING objects are updated like any other
-(the driver agent changes only the columns a record names).
+Every ``[f5_poller] interval`` seconds it reads the active device of the cluster with three
+collection GETs whatever the number of load balancers (octavia_f5.bigip.inventory), derives
+the statuses (octavia_f5.controller.health) and sends what changed: one status update and
+one statistics update per cycle at most. It never sends a provisioning status, so it cannot
+race the flows into or out of PENDING_*; operating statuses of PENDING objects are updated
+like any other (the driver agent changes only the columns a record names).
 
-Three reasons to send a status again although it did not change:
+A status is sent when it differs from what Octavia has from us: the last value the flows
+or the poller sent (octavia_f5.controller.reported, shared by the workers through Redis).
+Sending an unchanged value is not harmless: the driver agent's UPDATE moves the object's
+``updated_at``. Two reasons remain to send one again although it did not change:
 
 * the device showed a change to the object's load balancer tree within
-  ``[f5_poller] resend_window`` seconds: a flow touched it and reports operating statuses of
-  its own when it ends (e.g. a member OFFLINE "until the poller says otherwise"), which would
-  otherwise stand until the next real change;
-* ``[f5_poller] full_report_interval`` passed: everything is sent once more, which bounds how
-  long a status written by anyone else (a flow of another worker, an operator) stays wrong;
-* the worker restarted: it remembers nothing.
+  ``[f5_poller] resend_window`` seconds (0, the default, turns this off: the flows' own
+  reports are known now; kept for deployments whose workers share no Redis);
+* ``[f5_poller] full_report_interval`` passed (default 0: never): everything is sent once
+  more, which bounds how long a status written by anyone else (an operator) stays wrong.
+
+The three GETs: the virtual servers and the pools with their members every cycle, and the
+virtual servers' statistics, except in a cycle that reads the virtual addresses instead.
+Those say which load balancers exist and whether they are enabled, which only load balancer
+operations change, so the poller keeps them and reads them again on its first cycle on a
+device, when the virtual servers name a load balancer it does not know (a new one) or no
+longer name one (deleted?), when a flow reported a load balancer enabled or disabled unlike
+what it keeps (an update: its flow's report is the sign), and every ``[f5_poller]
+loadbalancer_interval`` seconds. Statistics are absolute, so a read one cycle later loses
+nothing; they are read at least every other cycle, except after such a report.
 """
 
 import dataclasses
@@ -33,6 +44,7 @@ from octavia_f5.bigip import stats
 from octavia_f5.common import config
 from octavia_f5.common import exceptions
 from octavia_f5.controller import health
+from octavia_f5.controller import reported as reported_lib
 from octavia_f5.controller import status as status_lib
 
 LOG = logging.getLogger(__name__)
@@ -41,6 +53,8 @@ LOG = logging.getLogger(__name__)
 # order keeps logs and partial failures (it stops at the first bad record) readable.
 ORDER = (lib_consts.MEMBERS, lib_consts.HEALTHMONITORS, lib_consts.POOLS,
          lib_consts.LISTENERS, lib_consts.LOADBALANCERS)
+# GETs per cycle, whatever the number of objects on the device.
+READS_PER_CYCLE = 3
 
 
 @dataclasses.dataclass
@@ -53,6 +67,8 @@ class CycleReport:
     statistics: list
     full: bool = False
     failures: list = dataclasses.field(default_factory=list)
+    # What the third GET read: the statistics, or else the virtual addresses.
+    read_statistics: bool = True
 
 
 def _generations(snapshot):
@@ -120,13 +136,26 @@ class Poller:
         self.interval = opts.interval
         self._resend_window = opts.resend_window
         self._full_interval = opts.full_report_interval
+        self._addresses_interval = opts.loadbalancer_interval
         self._prefix = conf[config.NETWORK_GROUP].partition_prefix
-        self._sent = {}           # (kind, id) -> operating status Octavia has from us
+        # (kind, id) -> operating status Octavia has from us, flows included (reported.py)
+        self._reported = getattr(reporter, 'reported', None) or reported_lib.Reported()
+        self._seen = set()        # (kind, id) of the objects this poller derived last cycle
+        self._known = {}          # self._reported's statuses, read once per cycle
         self._sent_stats = {}     # listener id -> statistics record Octavia has from us
         self._generations = None  # (kind, id) -> generation at the last cycle; None: no cycle
         self._touched = {}        # (kind, id) -> clock time the device last showed a change
         self._device = None
-        self._full_due = None     # clock time of the next full report; None: now
+        # Clock time of the next full report; None: now. Without full reports the first
+        # cycle is no exception either: what Octavia has is recorded (reported.py), and a
+        # restarted worker re-sending everything would move every updated_at.
+        self._full_due = None if self._full_interval else float('inf')
+        self._addresses = None    # inventory.Addresses of the device; None: read them
+        self._addresses_read = None   # clock time they were read
+        self._unresolved = set()  # load balancers named by virtual servers but not found then
+        self._named = set()       # load balancers the virtual servers named last cycle
+        self._statistics_read = True  # the last cycle read the statistics
+        self._stats_owed = False  # a full report's statistics wait for the next read
         self._stop = threading.Event()
         self._thread = None
 
@@ -139,19 +168,20 @@ class Poller:
         unhealthy that are not.
         """
         device = self._cluster.active()
-        snapshot = inventory.read(device, self._prefix)
         now = self._clock()
         if device.name != self._device:
             if self._device is not None:
                 LOG.info('Poller now reads %s (was %s)', device.name, self._device)
             # Another device numbers its generations differently: not a sign of a flow.
-            self._device, self._generations = device.name, None
+            self._device, self._generations, self._addresses = device.name, None, None
+        snapshot = self._read(device, now)
         self._track_changes(snapshot, now)
         full = self._full_due is None or now >= self._full_due
         derived = health.derive(snapshot)
-        report = CycleReport(device.name, len(inventory.REQUESTS),
+        report = CycleReport(device.name, READS_PER_CYCLE,
                              self._status_changes(derived, now, full),
-                             self._statistics_changes(snapshot, full), full)
+                             self._statistics_changes(snapshot, full or self._stats_owed),
+                             full, read_statistics=self._statistics_read)
         sent_statuses = self._send(report, 'status update', self._reporter.update_status,
                                    report.statuses)
         sent_stats = self._send(report, 'statistics update', self._reporter.update_statistics,
@@ -163,8 +193,56 @@ class Poller:
             self._sent_stats.update((r[lib_consts.ID], r) for r in report.statistics)
         if full and sent_statuses and sent_stats:
             self._full_due = (now + self._full_interval) if self._full_interval else float('inf')
+            # A cycle that read the virtual addresses has no statistics: the next one sends
+            # them all.
+            self._stats_owed = self._stats_owed or not self._statistics_read
+        if self._statistics_read and sent_stats:
+            self._stats_owed = False
         self._forget_gone(derived, snapshot)
         return report
+
+    def _read(self, device, now):
+        """The snapshot of ``device`` with READS_PER_CYCLE GETs (module docstring)."""
+        virtuals = inventory.get(device, inventory.VIRTUALS_READ)
+        pools = inventory.get(device, inventory.POOLS_READ)
+        named = inventory.named_loadbalancers(self._prefix, virtuals)
+        statistics = None
+        if self._addresses_due(named, now):
+            self._addresses = inventory.addresses(
+                self._prefix, inventory.get(device, inventory.ADDRESSES_READ))
+            self._addresses_read = now
+            # Named but absent now, e.g. a virtual address outside our partitions: no
+            # reason to read them again before the interval is over.
+            self._unresolved = named - set(self._addresses.loadbalancers)
+        else:
+            statistics = inventory.get(device, inventory.STATISTICS_READ)
+        self._named = named
+        self._statistics_read = statistics is not None
+        return inventory.parse(self._prefix, self._addresses, virtuals, pools, statistics)
+
+    def _addresses_due(self, named, now):
+        if self._addresses is None or self._addresses_stale():
+            return True
+        if not self._statistics_read:
+            return False
+        known = set(self._addresses.loadbalancers)
+        # A load balancer new to us, or one whose last listener went (deleted with it?).
+        if named - known - self._unresolved or (self._named - named) & known:
+            return True
+        return now - self._addresses_read >= self._addresses_interval
+
+    def _addresses_stale(self):
+        """Whether a flow reported a load balancer disabled or enabled unlike what we keep.
+
+        A load balancer update writes only its virtual address: its flow's report is the
+        sign that they changed, and sending statuses from the old ones would overwrite it.
+        """
+        reported = self._reported.statuses()
+        for lb in self._addresses.loadbalancers.values():
+            status = reported.get((lib_consts.LOADBALANCERS, lb.id))
+            if status is not None and (status == lib_consts.OFFLINE) == lb.enabled:
+                return True
+        return False
 
     def _send(self, report, what, function, payload):
         """True when ``payload`` reached Octavia (or there was nothing to send)."""
@@ -192,11 +270,12 @@ class Poller:
 
     def _status_changes(self, derived, now, full):
         update = {}
+        self._known = self._reported.statuses()
         for kind in ORDER:
             records = []
             for object_id, status in sorted(derived.get(kind, {}).items()):
                 key = (kind, object_id)
-                if full or self._sent.get(key) != status or key in self._touched:
+                if full or self._known.get(key) != status or key in self._touched:
                     records.append(status_lib.status_record(object_id,
                                                             operating_status=status))
             if records:
@@ -218,15 +297,18 @@ class Poller:
             for record in records:
                 key = (kind, record[lib_consts.ID])
                 status = record[lib_consts.OPERATING_STATUS]
-                before = self._sent.get(key)
+                before = self._known.get(key)
                 if before is not None and before != status:
                     LOG.info('%s %s operating status %s (was %s)', kind[:-1],
                              record[lib_consts.ID], status, before)
-                self._sent[key] = status
+                if not hasattr(self._reporter, 'reported'):
+                    self._reported.record({kind: [record]})   # a reporter without memory
 
     def _forget_gone(self, derived, snapshot):
         """Objects the device no longer shows are re-sent when they come back."""
-        self._sent = {k: v for k, v in self._sent.items() if k[1] in derived.get(k[0], ())}
+        seen = {(kind, object_id) for kind, objects in derived.items() for object_id in objects}
+        self._reported.forget(self._seen - seen)
+        self._seen = seen
         self._sent_stats = {k: v for k, v in self._sent_stats.items()
                             if k in snapshot.listeners}
 

@@ -5,13 +5,18 @@ import time
 
 from oslo_config import cfg
 
+from octavia_f5.bigip import names
+from octavia_f5.bigip import paths
 from octavia_f5.common import config
 from octavia_f5.controller import poller
 from tests.functional.poller import base
 
 ONLINE, OFFLINE, DEGRADED, ERROR = 'ONLINE', 'OFFLINE', 'DEGRADED', 'ERROR'
-CYCLE_REQUESTS = {'GET /mgmt/tm/ltm/virtual-address': 1, 'GET /mgmt/tm/ltm/virtual': 1,
-                  'GET /mgmt/tm/ltm/pool': 1, 'GET /mgmt/tm/ltm/virtual/stats': 1}
+CYCLE_REQUESTS = {'GET /mgmt/tm/ltm/virtual': 1, 'GET /mgmt/tm/ltm/pool': 1,
+                  'GET /mgmt/tm/ltm/virtual/stats': 1}
+# A cycle that reads the virtual addresses reads them instead of the statistics.
+ADDRESS_CYCLE_REQUESTS = {'GET /mgmt/tm/ltm/virtual': 1, 'GET /mgmt/tm/ltm/pool': 1,
+                          'GET /mgmt/tm/ltm/virtual-address': 1}
 
 
 class TestHealth(base.PollerTestCase):
@@ -57,6 +62,18 @@ class TestHealth(base.PollerTestCase):
         self.assertEqual((OFFLINE, 'DRAINING', ONLINE, ONLINE, ONLINE, ONLINE),
                          self.tree_statuses(tree))
 
+    def test_load_balancer_disabled_by_a_flow_has_its_listener_offline_next_cycle(self):
+        tree = self.build(0)
+        self.poller.run_once()
+        # What loadbalancer_update writes, then reports when it ends.
+        self.device.patch(paths.item('ltm/virtual-address', names.virtual_address(tree.lb),
+                                     base.CTX.partition), {'enabled': 'no'})
+        self.reporter.update_status({'loadbalancers': [{
+            'id': tree.lb, 'provisioning_status': 'ACTIVE', 'operating_status': OFFLINE}]})
+        self.poller.run_once()
+        self.assertEqual((OFFLINE, OFFLINE), (self.operating('listener', tree.listener),
+                                              self.operating('loadbalancer', tree.lb)))
+
     def test_checking_member_keeps_what_octavia_shows(self):
         tree = self.build(0)
         self.member_availability(tree, 0, 'checking')
@@ -91,6 +108,8 @@ class TestStatistics(base.PollerTestCase):
             'clientside.bitsIn': 8000, 'clientside.bitsOut': 64000,
             'clientside.curConns': 3, 'clientside.totConns': 120,
             'clientside.slowKilled': 1, 'clientside.evictedConns': 2})
+        # The first cycle reads the virtual addresses in place of the statistics.
+        self.poller.run_once()
         self.poller.run_once()
         self.assertEqual([{'listeners': [{
             'id': tree.listener, 'active_connections': 3, 'bytes_in': 1000,
@@ -115,8 +134,11 @@ class TestRestCalls(base.PollerTestCase):
         self.poller.run_once()   # logs in first
         one = self.rest_calls_of_one_cycle()
         trees = [self.build(i, members=1) for i in range(1, 200)]
+        # The new load balancers have their virtual addresses read at once.
+        new = self.rest_calls_of_one_cycle()
         many = self.rest_calls_of_one_cycle()
-        self.assertEqual((4, CYCLE_REQUESTS), one)
+        self.assertEqual((3, CYCLE_REQUESTS), one)
+        self.assertEqual((3, ADDRESS_CYCLE_REQUESTS), new)
         self.assertEqual(one, many)
         self.assertEqual({ONLINE}, {self.operating('loadbalancer', t.lb) for t in trees})
         self.assertEqual({ONLINE}, {self.operating('member', t.members[0]) for t in trees})

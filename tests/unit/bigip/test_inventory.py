@@ -12,6 +12,8 @@ POOL = '33333333-3333-4333-8333-333333333333'
 HM = '44444444-4444-4444-8444-444444444444'
 MEMBER = '55555555-5555-4555-8555-555555555551'
 MEMBER2 = '55555555-5555-4555-8555-555555555552'
+LISTENER2 = '22222222-2222-4222-8222-222222222223'
+LISTENER3 = '22222222-2222-4222-8222-222222222224'
 
 
 def va(lb_id=LB, address='192.0.2.10%12', enabled='yes', partition=P, generation=3):
@@ -62,8 +64,8 @@ def vs_stats(listener_id=LISTENER, partition=P, **counters):
 
 
 def parse(addresses=(), virtuals=(), pools=(), statistics=None, prefix='octavia_'):
-    return inventory.parse(prefix, answer(*addresses), answer(*virtuals), answer(*pools),
-                           statistics or {})
+    return inventory.parse(prefix, inventory.addresses(prefix, answer(*addresses)),
+                           answer(*virtuals), answer(*pools), statistics or {})
 
 
 class FakeDevice:
@@ -195,3 +197,20 @@ class TestParse(base.TestCase):
     def test_listener_missing_from_the_statistics_has_no_counters(self):
         snapshot = parse([va()], [virtual()], statistics={'kind': 'x'})
         self.assertIsNone(snapshot.listeners[LISTENER].counters)
+
+    def test_statistics_not_read_give_no_counters(self):
+        snapshot = inventory.parse('octavia_', inventory.addresses('octavia_', answer(va())),
+                                   answer(virtual()), answer(), None)
+        self.assertIsNone(snapshot.listeners[LISTENER].counters)
+
+
+class TestNamedLoadBalancers(base.TestCase):
+
+    def test_load_balancers_named_by_destination_whatever_the_virtual_addresses(self):
+        virtuals = answer(virtual(), virtual(LISTENER2, destination='/%s/lb_%s.80' % (P, LB2)),
+                          virtual(LISTENER3, destination='/%s/192.0.2.10%%12:80' % P),
+                          virtual(partition='Common'))
+        self.assertEqual({LB, LB2}, inventory.named_loadbalancers('octavia_', virtuals))
+
+    def test_no_virtual_servers_name_nothing(self):
+        self.assertEqual(set(), inventory.named_loadbalancers('octavia_', answer()))

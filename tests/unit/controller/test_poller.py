@@ -14,6 +14,10 @@ LB, LISTENER, POOL, HM = shapes.LB, shapes.LISTENER, shapes.POOL, shapes.HM
 MEMBER, MEMBER2 = shapes.MEMBER, shapes.MEMBER2
 LB2 = shapes.LB2
 LISTENER2 = '22222222-2222-4222-8222-222222222223'
+ADDRESSES = '/mgmt/tm/ltm/virtual-address'
+VIRTUALS = '/mgmt/tm/ltm/virtual'
+POOLS = '/mgmt/tm/ltm/pool'
+STATS = '/mgmt/tm/ltm/virtual/stats'
 
 
 class FakeClock:
@@ -97,7 +101,8 @@ class PollerTestCase(base.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.config(group=config.POLLER_GROUP, resend_window=0, full_report_interval=0)
+        self.config(group=config.POLLER_GROUP, resend_window=0, full_report_interval=0,
+                    loadbalancer_interval=60)
         self.device = FakeDevice()
         self.cluster = FakeCluster(self.device)
         self.reporter = FakeReporter()
@@ -113,8 +118,9 @@ class PollerTestCase(base.TestCase):
 
 class TestCycle(PollerTestCase):
 
-    def test_first_cycle_sends_every_status_children_first_and_statistics(self):
-        report = self.make_poller().run_once()
+    def test_first_cycle_sends_every_status_children_first_the_second_statistics(self):
+        p = self.make_poller()
+        report = p.run_once()
         self.assertEqual([{'members': [MEMBER, MEMBER2], 'healthmonitors': [HM],
                            'pools': [POOL], 'listeners': [LISTENER],
                            'loadbalancers': [LB]}], [ids(u) for u in self.reporter.statuses])
@@ -124,11 +130,14 @@ class TestCycle(PollerTestCase):
                           ('healthmonitors', HM): 'ONLINE', ('pools', POOL): 'ONLINE',
                           ('listeners', LISTENER): 'ONLINE', ('loadbalancers', LB): 'ONLINE'},
                          statuses(self.reporter.statuses[0]))
+        # The first cycle reads the virtual addresses in place of the statistics.
+        self.assertEqual(([], 3, False), (self.reporter.statistics, report.requests,
+                                          report.read_statistics))
+        self.cycle(p)
         self.assertEqual([{'listeners': [{'id': LISTENER, 'active_connections': 0,
                                           'bytes_in': 100, 'bytes_out': 0,
                                           'request_errors': 0, 'total_connections': 0}]}],
                          self.reporter.statistics)
-        self.assertEqual(4, report.requests)
 
     def test_no_record_ever_carries_a_provisioning_status(self):
         p = self.make_poller()
@@ -142,6 +151,7 @@ class TestCycle(PollerTestCase):
     def test_unchanged_statuses_and_counters_are_not_sent_again(self):
         p = self.make_poller()
         p.run_once()
+        self.cycle(p)
         report = self.cycle(p)
         self.assertEqual(({}, []), (report.statuses, report.statistics))
         self.assertEqual(1, len(self.reporter.statuses))
@@ -171,6 +181,7 @@ class TestCycle(PollerTestCase):
         self.device.counters[LISTENER2] = {'clientside.totConns': 1}
         p = self.make_poller()
         p.run_once()
+        self.cycle(p)
         self.device.counters[LISTENER2] = {'clientside.totConns': 2, 'clientside.curConns': 1}
         self.cycle(p)
         self.assertEqual({'listeners': [{'id': LISTENER2, 'active_connections': 1,
@@ -196,7 +207,6 @@ class TestCycle(PollerTestCase):
         p = self.make_poller()
         report = p.run_once()
         self.assertEqual(1, len(report.failures))
-        self.assertEqual(1, len(self.reporter.statistics))
         self.cycle(p)
         self.assertEqual(6, len(statuses(self.reporter.statuses[0])))
 
@@ -217,7 +227,7 @@ class TestCycle(PollerTestCase):
             self.device.addresses[lb_id] = shapes.va(lb_id, address='192.0.2.%d%%12' % i)
         self.device.requests = []
         self.make_poller().run_once()
-        self.assertEqual((4, 4), (one, len(self.device.requests)))
+        self.assertEqual((3, 3), (one, len(self.device.requests)))
         self.assertEqual(51, len(self.reporter.statuses[-1]['loadbalancers']))
 
 
@@ -267,7 +277,8 @@ class TestResend(PollerTestCase):
         self.assertEqual(({}, 'bigip2'), (report.statuses, report.device))
 
     def test_full_report_resends_everything_after_its_interval(self):
-        self.config(group=config.POLLER_GROUP, full_report_interval=60)
+        self.config(group=config.POLLER_GROUP, full_report_interval=60,
+                    loadbalancer_interval=600)
         p = self.make_poller()
         p.run_once()
         self.assertFalse(self.cycle(p, advance=59).full)
@@ -276,6 +287,103 @@ class TestResend(PollerTestCase):
         self.assertEqual(6, len(statuses(report.statuses)))
         self.assertEqual(2, len(self.reporter.statistics))
         self.assertFalse(self.cycle(p).full)
+
+    def test_full_report_in_a_cycle_without_statistics_sends_them_with_the_next(self):
+        self.config(group=config.POLLER_GROUP, full_report_interval=60,
+                    loadbalancer_interval=60)
+        p = self.make_poller()
+        p.run_once()
+        self.cycle(p, advance=30)
+        report = self.cycle(p, advance=30)
+        self.assertEqual((True, False), (report.full, report.read_statistics))
+        self.assertEqual(6, len(statuses(report.statuses)))
+        report = self.cycle(p)
+        self.assertEqual(({}, False), (report.statuses, report.full))
+        self.assertEqual([LISTENER], [r['id'] for r in report.statistics])
+
+
+class TestReads(PollerTestCase):
+    """Three GETs a cycle: the virtual addresses take the statistics' turn when due."""
+
+    def reads(self, p, advance=10):
+        self.device.requests = []
+        self.cycle(p, advance)
+        return self.device.requests
+
+    def test_steady_cycles_read_virtuals_pools_and_statistics(self):
+        p = self.make_poller()
+        self.assertEqual([VIRTUALS, POOLS, ADDRESSES], self.reads(p))
+        for _ in range(4):
+            self.assertEqual([VIRTUALS, POOLS, STATS], self.reads(p))
+
+    def test_virtual_addresses_are_read_again_after_the_interval(self):
+        p = self.make_poller()
+        p.run_once()
+        self.assertEqual(STATS, self.reads(p, advance=59)[-1])
+        self.assertEqual(ADDRESSES, self.reads(p, advance=1)[-1])
+
+    def test_disabled_load_balancer_shows_within_the_interval(self):
+        p = self.make_poller()
+        p.run_once()
+        self.device.addresses[LB]['enabled'] = 'no'
+        self.cycle(p, advance=30)
+        self.assertEqual(1, len(self.reporter.statuses))
+        self.cycle(p, advance=30)
+        self.assertEqual({('listeners', LISTENER): 'OFFLINE', ('loadbalancers', LB): 'OFFLINE'},
+                         statuses(self.reporter.statuses[-1]))
+
+    def test_load_balancer_new_to_the_poller_is_read_at_once(self):
+        p = self.make_poller()
+        p.run_once()
+        self.cycle(p)
+        self.device.addresses[LB2] = shapes.va(LB2, address='192.0.2.11%12')
+        self.device.virtuals[LISTENER2] = shapes.virtual(
+            LISTENER2, destination='/%s/lb_%s:80' % (P, LB2), pool=None)
+        self.assertEqual(ADDRESSES, self.reads(p)[-1])
+        self.assertEqual({('listeners', LISTENER2): 'ONLINE', ('loadbalancers', LB2): 'ONLINE'},
+                         statuses(self.reporter.statuses[-1]))
+
+    def test_load_balancer_a_flow_reported_disabled_is_read_at_once(self):
+        p = self.make_poller()
+        p.run_once()
+        self.device.addresses[LB]['enabled'] = 'no'
+        # The update's flow reports it OFFLINE when it ends (worker and poller share it).
+        p._reported.record({'loadbalancers': [{'id': LB, 'provisioning_status': 'ACTIVE',
+                                               'operating_status': 'OFFLINE'}]})
+        self.assertEqual(ADDRESSES, self.reads(p)[-1])
+        self.assertEqual({('listeners', LISTENER): 'OFFLINE'},
+                         statuses(self.reporter.statuses[-1]))
+
+    def test_load_balancer_no_virtual_names_any_more_is_read_at_once(self):
+        p = self.make_poller()
+        p.run_once()
+        self.cycle(p)
+        del self.device.addresses[LB], self.device.virtuals[LISTENER]
+        self.assertEqual(ADDRESSES, self.reads(p)[-1])
+
+    def test_statistics_are_read_at_least_every_other_cycle(self):
+        self.config(group=config.POLLER_GROUP, loadbalancer_interval=0)
+        p = self.make_poller()
+        p.run_once()
+        self.assertEqual([STATS, ADDRESSES, STATS, ADDRESSES],
+                         [self.reads(p)[-1] for _ in range(4)])
+
+    def test_load_balancer_named_but_not_ours_is_not_read_every_cycle(self):
+        # A destination naming a virtual address outside our partitions.
+        self.device.virtuals[LISTENER2] = shapes.virtual(
+            LISTENER2, destination='/Common/lb_%s:80' % LB2, pool=None)
+        p = self.make_poller()
+        p.run_once()
+        self.assertEqual([STATS, STATS], [self.reads(p)[-1] for _ in range(2)])
+
+    def test_new_active_device_has_its_virtual_addresses_read(self):
+        p = self.make_poller()
+        p.run_once()
+        self.cycle(p)
+        self.cluster.device = FakeDevice('bigip2')
+        report = self.cycle(p)
+        self.assertEqual(([VIRTUALS, POOLS, ADDRESSES], 'bigip2'),
+                         (self.cluster.device.requests, report.device))
 
 
 class TestLoop(PollerTestCase):
