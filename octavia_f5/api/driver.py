@@ -13,6 +13,7 @@ from octavia_lib.api.drivers import provider_base
 from oslo_log import log as logging
 
 from octavia_f5.api import flavor
+from octavia_f5.api import protocols
 from octavia_f5.api import serialize
 from octavia_f5.api import validate
 from octavia_f5.common import exceptions
@@ -28,10 +29,10 @@ def _refuse(error):
                                                  operator_fault_string=msg)
 
 
-def _merged(old, new):
+def _merged(before, changes):
     """The object as it will be after an update: the old one with the changed fields."""
-    merged = serialize.to_payload(old) or {}
-    merged.update(serialize.to_payload(new) or {})
+    merged = dict(before or {})
+    merged.update(changes)
     return merged
 
 
@@ -61,26 +62,32 @@ class F5ProviderDriver(provider_base.ProviderDriver):
         payload = serialize.to_payload(obj)
         self._submit('%s_create' % _operation_kind(kind), {kind: payload},
                      payload.get('%s_id' % kind), check, payload)
+        return payload
 
     def _update(self, kind, old, new, check):
         changes = serialize.to_payload(new) or {}
         before = serialize.to_payload(old)
         object_id = before.get('%s_id' % kind)
+        merged = _merged(before, changes)
         # The object id is not a change, and ids never change in an update.
         changes.pop('%s_id' % kind, None)
         self._submit('%s_update' % _operation_kind(kind),
                      {kind: before, '%s_updates' % kind: changes},
-                     object_id, check, _merged(old, new))
+                     object_id, check, merged)
 
     def _delete(self, kind, obj):
         payload = serialize.to_payload(obj)
         self._submit('%s_delete' % _operation_kind(kind), {kind: payload},
                      payload.get('%s_id' % kind))
+        return payload
 
     # --- load balancer ------------------------------------------------------------------------
 
     def loadbalancer_create(self, loadbalancer):
-        self._create('loadbalancer', loadbalancer, validate.loadbalancer)
+        payload = self._create('loadbalancer', loadbalancer, validate.loadbalancer)
+        listeners = payload.get('listeners') or []
+        protocols.remember(listeners, [p for lst in listeners
+                                       for p in lst.get('l7policies') or ()])
 
     def loadbalancer_update(self, old_loadbalancer, new_loadbalancer):
         self._update('loadbalancer', old_loadbalancer, new_loadbalancer,
@@ -90,6 +97,8 @@ class F5ProviderDriver(provider_base.ProviderDriver):
         payload = serialize.to_payload(loadbalancer)
         self._submit('loadbalancer_delete', {'loadbalancer': payload, 'cascade': bool(cascade)},
                      payload.get('loadbalancer_id'))
+        protocols.forget([lst.get('listener_id') for lst in payload.get('listeners') or ()
+                          if lst.get('listener_id')])
 
     def loadbalancer_failover(self, loadbalancer_id):
         self._submit('loadbalancer_failover', {'loadbalancer_id': loadbalancer_id},
@@ -98,13 +107,14 @@ class F5ProviderDriver(provider_base.ProviderDriver):
     # --- listener, pool, member, health monitor, L7 ---------------------------------------------
 
     def listener_create(self, listener):
-        self._create('listener', listener, validate.listener)
+        payload = self._create('listener', listener, validate.listener)
+        protocols.remember([payload], payload.get('l7policies') or ())
 
     def listener_update(self, old_listener, new_listener):
         self._update('listener', old_listener, new_listener, validate.listener)
 
     def listener_delete(self, listener):
-        self._delete('listener', listener)
+        protocols.forget([self._delete('listener', listener).get('listener_id')])
 
     def pool_create(self, pool):
         self._create('pool', pool, validate.pool)
@@ -139,20 +149,35 @@ class F5ProviderDriver(provider_base.ProviderDriver):
     def health_monitor_delete(self, healthmonitor):
         self._delete('healthmonitor', healthmonitor)
 
+    # Octavia gives an L7 policy without its listener and a rule without its policy; the
+    # listener's protocol, noted when it was created (api/protocols.py), decides whether
+    # BIG-IP can carry them.
+
+    @staticmethod
+    def _check_l7policy(policy):
+        validate.l7policy(policy)
+        validate.l7policy_on_listener(policy, protocols.of_listener(policy.get('listener_id')))
+
+    @staticmethod
+    def _check_l7rule(rule):
+        validate.l7rule(rule)
+        validate.l7rule_on_listener(rule, protocols.of_policy(rule.get('l7policy_id')))
+
     def l7policy_create(self, l7policy):
-        self._create('l7policy', l7policy, validate.l7policy)
+        payload = self._create('l7policy', l7policy, self._check_l7policy)
+        protocols.remember(policies=[payload])
 
     def l7policy_update(self, old_l7policy, new_l7policy):
-        self._update('l7policy', old_l7policy, new_l7policy, validate.l7policy)
+        self._update('l7policy', old_l7policy, new_l7policy, self._check_l7policy)
 
     def l7policy_delete(self, l7policy):
-        self._delete('l7policy', l7policy)
+        protocols.forget(policy_ids=[self._delete('l7policy', l7policy).get('l7policy_id')])
 
     def l7rule_create(self, l7rule):
-        self._create('l7rule', l7rule, validate.l7rule)
+        self._create('l7rule', l7rule, self._check_l7rule)
 
     def l7rule_update(self, old_l7rule, new_l7rule):
-        self._update('l7rule', old_l7rule, new_l7rule, validate.l7rule)
+        self._update('l7rule', old_l7rule, new_l7rule, self._check_l7rule)
 
     def l7rule_delete(self, l7rule):
         self._delete('l7rule', l7rule)

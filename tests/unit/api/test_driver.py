@@ -11,6 +11,7 @@ from tests import base
 
 LB_ID = '11111111-1111-4111-8111-111111111111'
 LISTENER_ID = '22222222-2222-4222-8222-222222222222'
+LISTENER2_ID = '22222222-2222-4222-8222-222222222223'
 POOL_ID = '33333333-3333-4333-8333-333333333333'
 MEMBER_ID = '44444444-4444-4444-8444-444444444444'
 PROJECT = 'f00dbabe0000400080000000000000aa'
@@ -52,6 +53,25 @@ class TestDriver(base.TestCase):
 
         self.useFixture(fixtures.MockPatch('octavia_f5.controller.poster.post',
                                            side_effect=record))
+        # The listener protocols the driver notes in Redis (api/protocols.py), in a dict.
+        self.known = {}
+        self.owners = {}
+
+        def remember(listeners=(), policies=()):
+            self.known.update((lst['listener_id'], lst['protocol']) for lst in listeners)
+            self.owners.update((p['l7policy_id'], p['listener_id']) for p in policies)
+
+        def forget(listener_ids=(), policy_ids=()):
+            for key in listener_ids:
+                self.known.pop(key, None)
+            for key in policy_ids:
+                self.owners.pop(key, None)
+        for name, function in (
+                ('remember', remember), ('forget', forget),
+                ('of_listener', self.known.get),
+                ('of_policy', lambda pid: self.known.get(self.owners.get(pid)))):
+            self.useFixture(fixtures.MockPatch('octavia_f5.api.protocols.' + name,
+                                               side_effect=function))
         self.driver = driver.F5ProviderDriver()
 
     def assertRefused(self, call, *args, fragments=()):
@@ -81,9 +101,58 @@ class TestDriver(base.TestCase):
                            data_models.Pool(lb_algorithm='SOURCE_IP_PORT'),
                            fragments=('lb_algorithm', 'SOURCE_IP_PORT'))
 
+    def test_update_to_a_name_octavia_cannot_store_is_refused_before_it_writes(self):
+        # Octavia writes an update after the driver accepted it; its utf8 (3-byte) schema
+        # then fails with HTTP 500 while the job is already posted.
+        self.assertRefused(self.driver.pool_update, pool(),
+                           data_models.Pool(pool_id=POOL_ID, description='\U0001F600'),
+                           fragments=('description', 'Basic Multilingual Plane'))
+        self.driver.pool_update(pool(), data_models.Pool(pool_id=POOL_ID, name='Zürich'))
+        self.assertEqual(1, len(self.jobs))
+
+    def test_update_to_text_longer_than_octavia_stores_is_refused_before_it_writes(self):
+        monitor = data_models.HealthMonitor(
+            healthmonitor_id='66666666-6666-4666-8666-666666666666', pool_id=POOL_ID,
+            type='HTTP', delay=5, timeout=3, max_retries=3, url_path='/')
+        self.assertRefused(self.driver.health_monitor_update, monitor,
+                           data_models.HealthMonitor(url_path='/' + 'a' * 255),
+                           fragments=('url_path', 'at most 255'))
+
     def test_unsupported_listener_protocol_is_refused_by_name(self):
         self.assertRefused(self.driver.listener_create, listener(protocol='PROMETHEUS'),
                            fragments=('protocol', 'PROMETHEUS'))
+
+    def test_l7_policy_on_a_tcp_listener_is_refused_even_without_rules(self):
+        policy = data_models.L7Policy(
+            l7policy_id='55555555-5555-4555-8555-555555555555', listener_id=LISTENER_ID,
+            action='REJECT', position=1, admin_state_up=True, rules=[])
+        tcp = listener(protocol='TCP', l7policies=[policy])
+        self.assertRefused(self.driver.listener_create, tcp,
+                           fragments=('l7policies', 'TCP listener has no HTTP'))
+        lb = data_models.LoadBalancer(loadbalancer_id=LB_ID, project_id=PROJECT,
+                                      vip_address='192.0.2.1', listeners=[tcp], pools=[])
+        self.assertRefused(self.driver.loadbalancer_create, lb, fragments=('l7policies',))
+
+    def test_l7_requests_are_checked_against_the_protocol_noted_at_listener_create(self):
+        self.driver.listener_create(listener(protocol='TCP'))
+        self.driver.listener_create(listener(listener_id=LISTENER2_ID, protocol='HTTP'))
+        self.jobs.clear()
+        policy = dict(l7policy_id='55555555-5555-4555-8555-555555555555', action='REJECT',
+                      position=1, admin_state_up=True)
+        self.assertRefused(self.driver.l7policy_create,
+                           data_models.L7Policy(listener_id=LISTENER_ID, **policy),
+                           fragments=('l7policies', 'TCP listener has no HTTP'))
+        self.driver.l7policy_create(data_models.L7Policy(listener_id=LISTENER2_ID, **policy))
+        self.assertEqual(['l7policy_create'], [job[0] for job in self.jobs])
+        self.jobs.clear()
+        rule = dict(l7rule_id='77777777-7777-4777-8777-777777777777', admin_state_up=True,
+                    type='SSL_CONN_HAS_CERT', compare_type='EQUAL_TO', value='True',
+                    l7policy_id=policy['l7policy_id'])
+        self.assertRefused(self.driver.l7rule_create, data_models.L7Rule(**rule),
+                           fragments=('SSL_CONN_HAS_CERT', 'TERMINATED_HTTPS'))
+        # Unknown listeners (created before the driver noted protocols): the worker decides.
+        self.driver.listener_delete(listener(protocol='TCP'))
+        self.driver.l7policy_create(data_models.L7Policy(listener_id=LISTENER_ID, **policy))
 
     def test_invalid_member_address_is_refused_by_name(self):
         self.assertRefused(self.driver.member_create, member(address='not-an-ip'),
@@ -95,6 +164,29 @@ class TestDriver(base.TestCase):
             listeners=[listener()],
             pools=[pool(members=[member(address='bad')])])
         self.assertRefused(self.driver.loadbalancer_create, lb, fragments=('address',))
+
+    def test_fully_populated_create_refuses_a_bad_health_monitor_of_a_pool(self):
+        monitor = data_models.HealthMonitor(
+            healthmonitor_id='66666666-6666-4666-8666-666666666666', pool_id=POOL_ID,
+            type='HTTP', delay=0, timeout=3, max_retries=3, admin_state_up=True)
+        lb = data_models.LoadBalancer(
+            loadbalancer_id=LB_ID, project_id=PROJECT, vip_address='192.0.2.1',
+            pools=[pool(healthmonitor=monitor)])
+        self.assertRefused(self.driver.loadbalancer_create, lb, fragments=('delay',))
+
+    def test_fully_populated_create_refuses_a_bad_rule_of_a_disabled_l7_policy(self):
+        # Disabled policies write nothing, but enabling one later must not meet a rule the
+        # device cannot evaluate.
+        policy = data_models.L7Policy(
+            l7policy_id='55555555-5555-4555-8555-555555555555', listener_id=LISTENER_ID,
+            action='REJECT', position=1, admin_state_up=False, rules=[data_models.L7Rule(
+                l7rule_id='77777777-7777-4777-8777-777777777777', type='PATH',
+                compare_type='SOUNDS_LIKE', value='/api', admin_state_up=True)])
+        lb = data_models.LoadBalancer(
+            loadbalancer_id=LB_ID, project_id=PROJECT, vip_address='192.0.2.1',
+            listeners=[listener(l7policies=[policy])])
+        self.assertRefused(self.driver.loadbalancer_create, lb,
+                           fragments=('compare_type', 'SOUNDS_LIKE'))
 
     def test_fully_populated_create_posts_the_whole_graph(self):
         lb = data_models.LoadBalancer(
