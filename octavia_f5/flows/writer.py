@@ -18,6 +18,11 @@ by another worker, which must reach the same end state):
   refused. Only the installs are queued; the uploads of their contents come first;
 * LTM policies are written as drafts and published (BIG-IP 12.1+ refuses changes to a
   published policy); publishing a draft replaces the published policy of that name.
+
+An undo puts back what a failed run changed: first the fields it patched, to their values
+before the run (newest first), so that nothing still names what it created; then it deletes
+what it created (newest first). A restore is the PATCH from the new body back to the old one,
+so it is a no-op where the run's PATCH never applied.
 """
 
 from concurrent import futures
@@ -60,8 +65,26 @@ def _is_file(item):
     return item.collection in resource.FILE_COLLECTIONS
 
 
+def _restore_fields(old, new):
+    """The fields that turn ``new`` back into ``old``: those of ``old`` that ``new`` changes.
+
+    A field only ``new`` has cannot be unset by a PATCH and stays; the mapping writes every
+    field it may change in every body (``pool: ''``, ``persist: []``), so none is lost.
+    """
+    return {k: v for k, v in _identity_free(old.body).items() if new.body.get(k) != v}
+
+
+def _member_addresses(body):
+    return [m['address'] for m in body.get('members') or () if m.get('address')]
+
+
 class Writer(object):
-    """Writes one plan to one device; ``created`` lists (collection, partition, name) in order.
+    """Writes one plan to one device and records what an undo needs.
+
+    ``created``: [collection, partition, name] of the objects it created, in order.
+    ``patched``: [collection, partition, name, fields] of the objects it patched, in order,
+    with the fields' values before the PATCH (an LTM policy: its whole old body). Plain data,
+    never file contents: both are stored as the device step's result.
 
     ``reassert``: the device may hold anything (after a failover): an object that exists is
     overwritten with its full body, files re-installed, and nothing is recorded for an undo.
@@ -71,6 +94,7 @@ class Writer(object):
         self.device = device
         self.reassert = reassert
         self.created = []
+        self.patched = []
 
     def apply(self, plan):
         """Write every step of ``plan``, then remove the nodes it leaves unused."""
@@ -127,9 +151,13 @@ class Writer(object):
 
     def _patch(self, old, new):
         if new.collection == POLICY:
+            # Publishing replaces the whole policy: its restore publishes the old body.
+            self._record_patch(new, _identity_free(old.body))
             self._write_policy(new)
             return
         if _is_file(new):
+            # Not restored: the old content is not uploaded again, and a file's name is a
+            # digest of its certificate, so a new content under an old name is the same one.
             self._upload(new)
             changes = {'sourcePath': new.body['sourcePath']}
         else:
@@ -137,10 +165,21 @@ class Writer(object):
                        if old.body.get(k) != v}
             if not changes:
                 return
+            # Recorded before it is written, as a create is: a PATCH whose answer was lost
+            # may have applied (a member added to a pool, a pool attached to a virtual).
+            self._record_patch(new, _restore_fields(old, new))
+            if new.collection == POOL:
+                # BIG-IP creates the node of an added member itself: an undo removes it
+                # after the pool's members are put back (refused while another pool uses it).
+                known = set(_member_addresses(old.body))
+                for address in _member_addresses(new.body):
+                    if address not in known:
+                        self._remember([NODE, new.partition, address])
         try:
             self.device.patch(item_path(new), changes)
         except exceptions.NotFound:
             LOG.info('%s was missing on %s; creating it', new.full_path, self.device.name)
+            self._forget_patch(new)
             self._create(new)
 
     def _delete(self, item):
@@ -168,6 +207,19 @@ class Writer(object):
     def _remember(self, entry):
         if entry not in self.created:
             self.created.append(entry)
+
+    def _record_patch(self, item, fields):
+        if self.reassert or not fields:
+            return
+        identity = [item.collection, item.partition, item.name]
+        # The first record of an object holds its values from before the run (a plan is
+        # written again when the partition vanished mid-run).
+        if all(entry[:3] != identity for entry in self.patched):
+            self.patched.append(identity + [fields])
+
+    def _forget_patch(self, item):
+        identity = [item.collection, item.partition, item.name]
+        self.patched = [entry for entry in self.patched if entry[:3] != identity]
 
     def _upload(self, item):
         self.device.upload(item.upload_name, item.content.encode('utf-8'))
@@ -208,8 +260,16 @@ class Writer(object):
         except exceptions.InUse as error:
             LOG.debug('%s stays: %s', path, error)
 
-    def undo(self, created):
-        """Remove objects a run created, newest first; failures are logged, not raised."""
+    def undo(self, created, patched=()):
+        """Put back what a run patched, then remove what it created, each newest first.
+
+        Failures are logged, not raised: an undo does what it can. Restoring first lets go
+        of the created objects (a virtual server no longer names the new pool), so that
+        BIG-IP allows their delete.
+        """
+        for collection, partition, name, fields in reversed(list(patched)):
+            self._restore(resource.Resource(collection, partition, name,
+                                            dict(name=name, partition=partition, **fields)))
         for collection, partition, name in reversed(created):
             item = resource.Resource(collection, partition, name, {})
             try:
@@ -220,6 +280,22 @@ class Writer(object):
             except exceptions.DeviceError as error:
                 LOG.warning('Could not remove %s from %s while undoing: %s',
                             item.full_path, self.device.name, error)
+
+    def _restore(self, item):
+        """Write ``item``'s fields back; an object that is gone stays gone."""
+        try:
+            if item.collection == POLICY:
+                # Publishing would make a policy that is gone (removed by a later run).
+                if self.device.exists(item_path(item)):
+                    self._write_policy(item)
+            else:
+                self.device.patch(item_path(item), _identity_free(item.body))
+        except exceptions.NotFound:
+            LOG.info('%s is gone from %s; nothing to restore', item.full_path,
+                     self.device.name)
+        except exceptions.DeviceError as error:
+            LOG.warning('Could not restore %s on %s while undoing: %s', item.full_path,
+                        self.device.name, error)
 
 
 def _file_group(steps, start):

@@ -129,3 +129,21 @@ class Devices:
 
     def failover(self, to):
         return self.sim('POST', '/sim/failover', {'to': to})
+
+    def on_active(self, path, body):
+        """A /sim/ POST on the active device.
+
+        The poller reads only that one, and monitor results and traffic counters are each
+        device's own (config-sync copies neither).
+        """
+        return self._call('POST', self.active()[1], path, body)
+
+    def set_member_availability(self, pool_path, member_name, state):
+        """What the pool's monitor finds on the member: 'up', 'down' or 'checking'."""
+        return self.on_active('/sim/member-availability',
+                              {'pool': pool_path, 'member': member_name, 'state': state})
+
+    def set_virtual_counters(self, virtual_path, counters):
+        """Traffic counters of a virtual server (``clientside.bitsIn``, ...)."""
+        return self.on_active('/sim/stats', {'kind': 'virtual', 'fullPath': virtual_path,
+                                             'counters': counters})

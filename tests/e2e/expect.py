@@ -8,6 +8,7 @@ Objects in ERROR are left out: after a failed operation the device may hold eith
 Names follow docs/mapping.md ("Names").
 """
 
+import ipaddress
 import re
 
 IP_PROTOCOL = {'HTTP': 'tcp', 'HTTPS': 'tcp', 'TCP': 'tcp', 'TERMINATED_HTTPS': 'tcp',
@@ -31,6 +32,21 @@ def _live(items):
 def _bare(address):
     """An address without its route domain suffix ('192.0.2.5%12' -> '192.0.2.5')."""
     return address.split('%', 1)[0]
+
+
+def _normal(address):
+    """An address as BIG-IP writes it (IPv6 compressed, lower case); others unchanged."""
+    try:
+        return ipaddress.ip_address(address).compressed
+    except ValueError:
+        return address
+
+
+def _member_key(member):
+    """(address, port) of a device pool member: '<address>:<port>', IPv6 '<address>.<port>'."""
+    name, address = member['name'], member['address']
+    port = name[len(address) + 1:] if name.startswith(address) else name.rpartition(':')[2]
+    return _normal(_bare(address)), port
 
 
 def _refs(body, key):
@@ -146,9 +162,9 @@ def _pool(pool, members, hm, partition):
     if modes and body.get('loadBalancingMode') not in modes:
         found.append('pool %s mode %s for %s' % (name, body.get('loadBalancingMode'),
                                                  pool['lb_algorithm']))
-    on_device = {(_bare(m['address']), m['name'].rpartition(':')[2]): m
+    on_device = {_member_key(m): m
                  for m in (body.get('membersReference') or {}).get('items', [])}
-    expected = {(m['address'], str(m['protocol_port'])): m for m in _live(members)}
+    expected = {(_normal(m['address']), str(m['protocol_port'])): m for m in _live(members)}
     if set(on_device) != set(expected):
         found.append('pool %s members %s, Octavia has %s'
                      % (name, sorted(on_device), sorted(expected)))
@@ -196,8 +212,8 @@ def _monitor(hm, partition):
 
 
 def _nodes(state, partition):
-    used = {m['address'] for members in state['members'].values() for m in members}
-    on_device = {_bare(n) for n in partition.names('ltm/node')}
+    used = {_normal(m['address']) for members in state['members'].values() for m in members}
+    on_device = {_normal(_bare(n)) for n in partition.names('ltm/node')}
     if used != on_device:
         return ['nodes %s, members use %s' % (sorted(on_device), sorted(used))]
     return []

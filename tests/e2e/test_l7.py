@@ -129,21 +129,48 @@ class TestL7(lbtest.LoadBalancerTestCase):
         self.settle(self.lb['id'])
         self.assertEqual((None, None), self.l7_objects())
 
-    def test_l7_on_a_tcp_listener_is_refused_or_contained(self):
+    def test_l7_on_a_tcp_listener_is_refused_and_the_load_balancer_stays_deletable(self):
+        """A TCP listener has no HTTP to match on: L7 policies are refused, rules or not.
+
+        Octavia 19 never hands the API driver a listener together with its L7 policies (a
+        policy comes without its listener; a fully populated create without the policies),
+        so the worker refuses them: ERROR, nothing written. Cascade deletes still remove all.
+        """
         tcp = self.call('POST', 'listeners', {'listener': {
             'loadbalancer_id': self.lb['id'], 'protocol': 'TCP',
             'protocol_port': 5000}})['listener']
         self.settle(self.lb['id'])
+        device_before = self.partition().rows()
         policy = self.call('POST', 'l7policies', {'l7policy': {
             'listener_id': tcp['id'], 'action': 'REJECT'}})['l7policy']
-        self.settle(self.lb['id'])
+        state = self.settle(self.lb['id'], errors_allowed=True)
+        self.assertEqual([(policy['id'], 'ERROR')], [(p['id'], p['provisioning_status'])
+                                                     for p in state['l7policies']])
+        self.assertEqual(device_before, self.partition().rows())
+        # Octavia keeps a policy in ERROR immutable: no rule can be added to it.
         response = self.api('POST', 'l7policies/%s/rules' % policy['id'], {'rule': {
             'type': 'PATH', 'compare_type': 'STARTS_WITH', 'value': '/x'}})
+        self.assertEqual(409, response.status_code, response.text)
+
+        response = self.api('POST', 'loadbalancers', {'loadbalancer': {
+            'name': 'tcp-l7', 'vip_subnet_id': self.subnet.id, 'provider': 'f5',
+            'project_id': self.project_id,
+            'listeners': [{'protocol': 'TCP', 'protocol_port': 22,
+                           'l7policies': [{'action': 'REJECT'}]}]}})
         if response.status_code == 501:
-            self.assert_refused(response, 'l7policies')
+            self.assert_refused(response, 'l7policies', 'TCP listener has no HTTP')
         else:
-            # Accepted: the worker refuses it; the rule ends in ERROR, nothing else changes.
-            self.settle(self.lb['id'], errors_allowed=True)
-        # Whichever way, the load balancer stays usable: it can still be deleted.
+            self.assertEqual(201, response.status_code, response.text)
+            other = response.json()['loadbalancer']
+            self.addCleanup(self.delete_lb_quietly, other['id'])
+            self.assertEqual('ERROR', self.wait_lb_not_pending(other['id'])[
+                'provisioning_status'])
+            self.assertEqual(set(), self.partition().naming(other['id']))
+            self.call('DELETE', 'loadbalancers/%s' % other['id'], cascade='true')
+            self.wait_for_status(lambda: self.lb_or_deleted(other['id']), 'DELETED')
+            self.assert_lb_gone(other)
+
         self.call('DELETE', 'loadbalancers/%s' % self.lb['id'], cascade='true')
         self.wait_for_status(lambda: self.lb_or_deleted(self.lb['id']), 'DELETED')
+        self.assert_lb_gone(self.lb)
+        self.assertEqual(set(), self.partition().naming(tcp['id']))

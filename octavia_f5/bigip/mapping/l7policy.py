@@ -86,8 +86,13 @@ def _policy(listener, policies, ctx):
 
 
 def validate(listener):
-    """Check every L7 policy of the listener (also the API driver's check)."""
-    l7rules.check_listener(listener, l7rules.active(listener))
+    """Check every L7 policy of the listener (also the API driver's check).
+
+    Disabled policies and policies without rules count too: the listener's protocol can never
+    carry them, whatever their state.
+    """
+    l7rules.active(listener)
+    l7rules.check_listener(listener, listener.get('l7policies') or ())
 
 
 def resources(listener, ctx):

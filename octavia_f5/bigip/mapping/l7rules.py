@@ -99,15 +99,22 @@ def active(listener):
 
 
 def check_listener(listener, policies):
-    """L7 needs HTTP; SSL_* rules need the client-side TLS of TERMINATED_HTTPS."""
+    """L7 needs HTTP; SSL_* rules need the client-side TLS of TERMINATED_HTTPS.
+
+    Every condition an LTM policy or the L7 iRule evaluates is an HTTP one (host, URI,
+    header, cookie: the policy ``requires http``, the iRule runs in HTTP_REQUEST), which
+    BIG-IP allows only on a virtual server with an http profile; TCP, UDP, SCTP and HTTPS
+    (passed through, so encrypted) listeners have none.
+    """
     if not policies:
         return
     protocol = listener.get('protocol')
     if protocol not in ('HTTP', 'TERMINATED_HTTPS'):
         raise exceptions.UnsupportedOption(
-            'l7policies', 'L7 policies need an HTTP or TERMINATED_HTTPS listener')
+            'l7policies', 'L7 policies need an HTTP or TERMINATED_HTTPS listener; a %s '
+                          'listener has no HTTP to match on' % protocol)
     for policy in policies:
-        for rule in policy['rules']:
+        for rule in policy.get('rules') or ():
             if rule['type'] in SSL_TYPES and protocol != 'TERMINATED_HTTPS':
                 raise exceptions.UnsupportedOption(
                     'type', '%s rules need a TERMINATED_HTTPS listener' % rule['type'])

@@ -250,10 +250,11 @@ class RemoveTenancyIfUnused(base.OperationTask):
 class ApplyChanges(base.OperationTask):
     """Write the difference between the load balancer before and after the operation.
 
-    The result records what this run created, per device, as (collection, partition, name):
-    the revert removes exactly that. A failure in the middle removes it before raising.
-    ``reassert``: write every object of the load balancer as if the device held nothing of
-    it (failover); nothing is removed on a revert then.
+    The result records, per device, what this run created as (collection, partition, name)
+    and what it patched with the fields' values before (writer.Writer): the revert puts the
+    patched fields back, then removes exactly what was created. A failure in the middle
+    does the same before raising. ``reassert``: write every object of the load balancer as
+    if the device held nothing of it (failover); nothing is undone on a revert then.
     """
 
     def __init__(self, operation, name, reassert=False):
@@ -264,8 +265,7 @@ class ApplyChanges(base.OperationTask):
         views = self.views(graph, arguments)
         lb = views.after.loadbalancer or views.before.loadbalancer or {}
         ctx = context(tenancy, lb.get('flavor'))
-        created = on_active_device(lambda: self._write(views, ctx, tenancy), self.name)
-        return {'created': created}
+        return on_active_device(lambda: self._write(views, ctx, tenancy), self.name)
 
     def _write(self, views, ctx, tenancy):
         """Write to every writer device, then config-sync from the (still) active device.
@@ -276,10 +276,9 @@ class ApplyChanges(base.OperationTask):
         """
         group = services.cluster()
         keep_on_failover = can_fail_over(group)
-        created = {}
+        done = {'created': {}, 'patched': {}}
         for device in group.writers():
-            plan = plan_mod.make(views.before, views.after, ctx, views.discover,
-                                 everything=self.reassert, rewrite=views.rewrite)
+            plan = plan_mod.of_views(views, ctx, everything=self.reassert)
             writer = writer_mod.Writer(device, reassert=self.reassert)
             try:
                 for listener_id in plan.discover:
@@ -290,22 +289,23 @@ class ApplyChanges(base.OperationTask):
                 # The device is gone or a standby now: what it got is overwritten by the
                 # next config-sync from the active device, where the step runs again.
                 if not keep_on_failover:
-                    writer.undo(writer.created)
-                    self._undo(created)
+                    writer.undo(writer.created, writer.patched)
+                    self._undo(done)
                 raise
             except Exception:
-                writer.undo(writer.created)
-                self._undo(created)
+                writer.undo(writer.created, writer.patched)
+                self._undo(done)
                 raise
-            created[device.name] = writer.created
+            done['created'][device.name] = writer.created
+            done['patched'][device.name] = writer.patched
         try:
             group.sync(only_if_changed=True)
         except exceptions.DeviceUnavailable:
             raise
         except Exception:
-            self._undo(created)
+            self._undo(done)
             raise
-        return created
+        return done
 
     @staticmethod
     def _apply(writer, plan, tenancy):
@@ -328,13 +328,15 @@ class ApplyChanges(base.OperationTask):
     def revert(self, result, *args, **arguments):
         if isinstance(result, failure.Failure) or not result:
             return
-        self._undo(result.get('created') or {})
+        self._undo(result)
 
     @staticmethod
-    def _undo(created):
+    def _undo(done):
+        created, patched = done.get('created') or {}, done.get('patched') or {}
         for device in services.cluster().writers():
-            if created.get(device.name):
-                writer_mod.Writer(device).undo(created[device.name])
+            if created.get(device.name) or patched.get(device.name):
+                writer_mod.Writer(device).undo(created.get(device.name) or [],
+                                               patched.get(device.name) or [])
 
 
 class FindActiveDevice(task.Task):

@@ -1,17 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
 """Fault sweep of L7 policy and rule operations."""
 
-import unittest
-
 from tests.functional.reliability import jobs
 from tests.functional.reliability import sweep
 
 
 class TestL7Sweep(sweep.SweepTestCase):
 
-    # Known bug A (docs/reliability.md): a create whose last attaching PATCH is applied but
-    # unanswered stays attached after the revert. Remove the marker with the fix.
-    @unittest.expectedFailure
     def test_every_failed_call_of_an_l7_operation_ends_clean(self):
         lb_id = self.create('loadbalancer')['loadbalancer_id']
         lid = self.create('listener', lb_id)['listener_id']

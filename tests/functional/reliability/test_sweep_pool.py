@@ -1,8 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """Fault sweep of pool, member (single and batch) and health monitor operations."""
 
-import unittest
-
 from tests.functional.reliability import jobs
 from tests.functional.reliability import sweep
 
@@ -14,9 +12,6 @@ class TestPoolSweep(sweep.SweepTestCase):
         self.lb_id = self.create('loadbalancer')['loadbalancer_id']
         self.lid = self.create('listener', self.lb_id)['listener_id']
 
-    # Known bug A (docs/reliability.md): a create whose last attaching PATCH is applied but
-    # unanswered stays attached after the revert. Remove the marker with the fix.
-    @unittest.expectedFailure
     def test_every_failed_call_of_a_pool_or_member_operation_ends_clean(self):
         pool_id = self.sweep(lambda: jobs.create(
             self, 'pool', self.lb_id, listener_id=self.lid,
@@ -34,9 +29,6 @@ class TestPoolSweep(sweep.SweepTestCase):
         self.sweep(lambda: jobs.delete(self, 'pool', pool_id))
         self.finish()
 
-    # Known bug A (docs/reliability.md): a create whose last attaching PATCH is applied but
-    # unanswered stays attached after the revert. Remove the marker with the fix.
-    @unittest.expectedFailure
     def test_every_failed_call_of_a_health_monitor_operation_ends_clean(self):
         pool_id = self.create('pool', self.lb_id, listener_id=self.lid)['pool_id']
         self.create('member', pool_id, address='192.168.41.1')

@@ -40,6 +40,16 @@ DEFAULTS = {
     c.L7RULE: {'type': 'PATH', 'compare_type': 'STARTS_WITH', 'value': '/api',
                'invert': False, 'admin_state_up': True},
 }
+# Fields Octavia 19 leaves out of an update's old object: it builds that object from the
+# database row (``get_orm``) with only the columns loaded, never the rows of other tables
+# (docs/flows.md, "What Octavia passes"; seen in the e2e suite's job payloads).
+NOT_IN_OLD = {
+    c.LOADBALANCER: ('flavor', 'listeners', 'pools', 'additional_vips'),
+    c.LISTENER: ('allowed_cidrs', 'sni_container_refs', 'sni_container_data', 'l7policies',
+                 'default_pool'),
+    c.POOL: ('session_persistence', 'members', 'healthmonitor'),
+    c.L7POLICY: ('rules',),
+}
 PARENT_FIELD = {c.LISTENER: c.LOADBALANCER_ID, c.POOL: c.LOADBALANCER_ID,
                 c.MEMBER: 'pool_id', c.HEALTHMONITOR: 'pool_id', c.L7POLICY: 'listener_id',
                 c.L7RULE: 'l7policy_id'}
@@ -80,10 +90,22 @@ class FakeOctavia(object):
         return flat
 
     def update(self, kind, object_id, **changes):
-        """Apply changed fields; returns (old object as the API passes it, the changes)."""
+        """Apply changed fields; returns (old object, changes) as the API passes them.
+
+        The old object lacks the fields ``NOT_IN_OLD`` names; emptying a listener's
+        ``sni_container_refs`` is applied but not passed on (Octavia drops an empty list of
+        SNI containers from the new object).
+        """
         old = self.render(kind, object_id, for_delete=True)
+        for field in NOT_IN_OLD.get(kind, ()):
+            old.pop(field, None)
         self.objects[kind][object_id].update(copy.deepcopy(changes))
-        return old, changes
+        passed = dict(changes)
+        if kind == c.LISTENER and 'sni_container_refs' in passed and not passed[
+                'sni_container_refs']:
+            passed.pop('sni_container_refs')
+            passed.pop('sni_container_data', None)
+        return old, passed
 
     def remove(self, kind, object_id):
         """Drop an object and everything under it (Octavia deletes the rows)."""

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """L7 policy and rule flows on the simulator: the listener's LTM policy or L7 iRule."""
 
+from octavia_f5.common import exceptions
 from tests.unit.flows import base
 
 
@@ -73,3 +74,20 @@ class TestL7Flows(base.FlowTestCase):
         self.assertNotIn('items', self.virtual()['policiesReference'])
         self.assertStatus('l7policies', policy['l7policy_id'], 'DELETED')
         self.assertStatus('listeners', self.lid, 'ACTIVE')
+
+    def test_l7_on_a_tcp_listener_is_refused_and_the_cascade_delete_still_works(self):
+        tcp = self.create('listener', self.lb['loadbalancer_id'], protocol='TCP',
+                          protocol_port=5000)
+        policy = self.octavia.add('l7policy', tcp['listener_id'], action='REJECT')
+        self.assertRaises(exceptions.UnsupportedOption, self.run_flow, 'l7policy_create',
+                          self.octavia.payload('l7policy', policy['l7policy_id']))
+        self.assertStatus('l7policies', policy['l7policy_id'], 'ERROR')
+        rule = self.octavia.add('l7rule', policy['l7policy_id'])
+        self.assertRaises(exceptions.UnsupportedOption, self.run_flow, 'l7rule_create',
+                          self.octavia.payload('l7rule', rule['l7rule_id']))
+        self.assertStatus('l7rules', rule['l7rule_id'], 'ERROR')
+        self.assertNotIn('ltm/policy', self.device_objects())
+
+        self.delete('loadbalancer', self.lb['loadbalancer_id'], cascade=True)
+        self.assertEqual({}, self.device_objects())
+        self.assertStatus('loadbalancers', self.lb['loadbalancer_id'], 'DELETED')

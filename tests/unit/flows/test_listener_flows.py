@@ -118,6 +118,41 @@ class TestListenerFlows(base.FlowTestCase):
         virtual = self.device_object('ltm/virtual', 'listener_' + lid)
         self.assertTrue(virtual['source'].startswith('192.168.0.0%'))
 
+    def test_allowed_cidrs_cleared_leave_no_data_group_or_irule(self):
+        listener = self.create('listener', self.lb_id,
+                               allowed_cidrs=['10.0.0.0/8', '172.16.0.0/12'])
+        lid = listener['listener_id']
+        self.update('listener', lid, allowed_cidrs=None)
+        self.assertEqual([], self.names('ltm/rule'))
+        self.assertEqual([], self.names('ltm/data-group/internal'))
+        virtual = self.device_object('ltm/virtual', 'listener_' + lid)
+        self.assertEqual([], virtual.get('rules') or [])
+        self.assertTrue(virtual['source'].startswith('0.0.0.0%'), virtual['source'])
+
+    def test_renaming_a_listener_keeps_its_allowed_cidrs(self):
+        listener = self.create('listener', self.lb_id,
+                               allowed_cidrs=['10.0.0.0/8', '172.16.0.0/12'])
+        lid = listener['listener_id']
+        self.update('listener', lid, name='renamed')
+        self.assertEqual(['listener_%s_cidrs' % lid], self.names('ltm/rule'))
+        virtual = self.device_object('ltm/virtual', 'listener_' + lid)
+        self.assertEqual(['/%s/listener_%s_cidrs' % (base.PARTITION, lid)], virtual['rules'])
+
+    def test_new_default_certificate_keeps_sni_and_emptied_sni_is_removed(self):
+        first, sni = certs.container('www.example.com'), certs.container('api.example.com')
+        listener = self.create('listener', self.lb_id, **tls_fields(first, sni))
+        lid = listener['listener_id']
+        second = certs.container('www2.example.com')
+        self.update('listener', lid, default_tls_container_ref='ref-www2',
+                    default_tls_container_data=second)
+        self.assertEqual(sorted('listener_%s_tls_%s' % (lid, c['id']) for c in (second, sni)),
+                         self.names(CLIENT_SSL))
+        # Octavia does not pass an update that empties the SNI list on to the driver.
+        self.update('listener', lid, sni_container_refs=[], sni_container_data=[])
+        self.assertEqual(['listener_%s_tls_%s' % (lid, second['id'])], self.names(CLIENT_SSL))
+        self.assertEqual(['tls_%s.key' % second['id']], self.names(KEY))
+        self.assertStatus('listeners', lid, 'ACTIVE')
+
     def test_delete_removes_the_virtual_and_its_profiles(self):
         listener = self.create('listener', self.lb_id, insert_headers={
             'X-Forwarded-Port': 'true'})
@@ -137,3 +172,15 @@ class TestListenerFlows(base.FlowTestCase):
         self.assertNotIn('ltm/virtual', self.device_objects())
         self.assertStatus('listeners', listener['listener_id'], 'ERROR')
         self.assertStatus('loadbalancers', self.lb_id, 'ACTIVE')
+
+    def test_listener_refused_for_its_sni_certificate_leaves_the_lb_deletable(self):
+        bad = dict(certs.container('api.example.com'), primary_cn='a" [exec id]')
+        fields = tls_fields(certs.container('www.example.com'))
+        fields.update(sni_container_refs=['ref-bad'], sni_container_data=[bad])
+        listener = self.octavia.add('listener', self.lb_id, **fields)
+        self.assertRaises(exceptions.InvalidValue, self.run_flow, 'listener_create',
+                          self.octavia.payload('listener', listener['listener_id']))
+        self.assertStatus('listeners', listener['listener_id'], 'ERROR')
+        self.delete('loadbalancer', self.lb_id, cascade=True)
+        self.assertEqual({}, self.device_objects())
+        self.assertStatus('loadbalancers', self.lb_id, 'DELETED')

@@ -52,6 +52,14 @@ class TestPoolFlows(base.FlowTestCase):
                          self.virtual()['persist'][0]['name'])
         self.assertStatus('pools', pool['pool_id'], 'ACTIVE')
 
+    def test_renaming_a_pool_keeps_its_persistence(self):
+        pool = self.create('pool', self.lb_id, listener_id=self.lid,
+                           session_persistence={'type': 'HTTP_COOKIE'})
+        self.update('pool', pool['pool_id'], name='renamed')
+        self.assertEqual('listener_%s_persist_cookie' % self.lid,
+                         self.virtual()['persist'][0]['name'])
+        self.assertEqual(1, len(self.device_objects()['ltm/persistence/cookie']))
+
     def test_tls_pool_gives_the_virtual_a_server_ssl_profile_with_its_ca(self):
         pool = self.create('pool', self.lb_id, listener_id=self.lid, tls_enabled=True,
                            ca_tls_container_ref='ref-ca',

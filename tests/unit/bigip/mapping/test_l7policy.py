@@ -102,6 +102,25 @@ class TestL7Refusals(base.MappingTestCase):
         self.assertUnsupported('l7policies', 'HTTP or TERMINATED_HTTPS', l7policy.validate,
                                _listener([F.l7policy(0)], protocol='TCP'))
 
+    def test_any_policy_on_a_listener_without_http_is_refused_rules_or_not(self):
+        policies = {'without rules': F.l7policy(0, rules=[], action='REJECT'),
+                    'disabled': F.l7policy(0, admin_state_up=False),
+                    'with disabled rules': F.l7policy(0, rules=[F.l7rule(
+                        0, admin_state_up=False)])}
+        for protocol in ('TCP', 'UDP', 'SCTP', 'HTTPS'):
+            for case, policy in policies.items():
+                with self.subTest(protocol=protocol, case=case):
+                    lis = _listener([policy], protocol=protocol)
+                    self.assertUnsupported('l7policies', 'a %s listener has no HTTP'
+                                           % protocol, l7policy.validate, lis)
+                    self.assertUnsupported('l7policies', 'HTTP or TERMINATED_HTTPS',
+                                           listener.validate, lis)
+
+    def test_a_policy_without_rules_on_an_http_listener_is_accepted_and_writes_nothing(self):
+        lis = _listener([F.l7policy(0, rules=[], action='REJECT')])
+        l7policy.validate(lis)
+        self.assertEqual(([], [], []), l7policy.resources(lis, F.ctx()))
+
     def test_ssl_rules_on_plain_http_are_refused(self):
         rules = [F.l7rule(0, type='SSL_DN_FIELD', compare_type='EQUAL_TO', key='CN',
                           value='x')]
