@@ -117,7 +117,8 @@ class Conductor(impl_nonblocking.NonBlockingConductor):
     def __init__(self, name, board, persistence, conf=cfg.CONF):
         worker = conf[config.WORKER_GROUP]
         super().__init__(name, board, persistence=persistence, engine='serial',
-                         max_simultaneous_jobs=worker.conductor_threads)
+                         max_simultaneous_jobs=worker.conductor_threads,
+                         wait_timeout=worker.idle_poll_interval)
         self._expiry = board.claim_expiry
         self._max_attempts = worker.job_max_attempts
         self._save_logbook = conf[config.JOBBOARD_GROUP].save_logbook

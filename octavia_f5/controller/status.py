@@ -37,6 +37,10 @@ KINDS = {
     'l7rule': lib_consts.L7RULES,
 }
 
+# How the driver agent answers an update for a row that no longer exists (SQLAlchemy's
+# NoResultFound).
+NO_ROW = 'No row was found'
+
 RETRIABLE = (driver_exceptions.UpdateStatusError, driver_exceptions.UpdateStatisticsError,
              driver_exceptions.DriverAgentTimeout, driver_exceptions.DriverError, OSError)
 
@@ -95,8 +99,21 @@ class StatusReporter:
         """
         ids = ', '.join('%s %s' % (kind, record.get(lib_consts.ID))
                         for kind, records in sorted(status.items()) for record in records)
-        self._call('status update of %s' % ids,
-                   lambda lib: lib.update_loadbalancer_status(status))
+        attempts = []
+
+        def send(lib):
+            attempts.append(1)
+            try:
+                lib.update_loadbalancer_status(status)
+            except driver_exceptions.UpdateStatusError as error:
+                # The driver agent applies an update even when its answer comes too late
+                # (a cascade delete of thousands of rows can outlast the socket timeout);
+                # the resend then finds the deleted rows gone. That is success, not failure.
+                if len(attempts) > 1 and NO_ROW in _fault(error):
+                    LOG.info('Status update of %s was applied by an earlier attempt', ids)
+                    return
+                raise
+        self._call('status update of %s' % ids, send)
         self.reported.record(status)
         LOG.debug('Reported status of %s', ids)
 

@@ -69,6 +69,30 @@ class TestStatusReporter(base.TestCase):
                           status.StatusReporter().set_status, 'listener', 'l1', 'ACTIVE')
         self.assertEqual(3, len(FakeLibrary.updates))
 
+    def test_a_resend_finding_the_rows_gone_was_applied_before(self):
+        answers = [driver_exceptions.DriverAgentTimeout(fault_string='timed out'),
+                   driver_exceptions.UpdateStatusError(
+                       fault_string='No row was found when one was required')]
+
+        def update(lib, status_dict):
+            FakeLibrary.updates.append(status_dict)
+            raise answers.pop(0)
+        self.useFixture(fixtures.MockPatchObject(FakeLibrary, 'update_loadbalancer_status',
+                                                 update))
+        reporter = status.StatusReporter()
+        reporter.set_status('loadbalancer', 'lb1', 'DELETED')
+        self.assertEqual(2, len(FakeLibrary.updates))
+
+    def test_a_first_attempt_finding_no_row_is_an_error(self):
+        def update(lib, status_dict):
+            raise driver_exceptions.UpdateStatusError(
+                fault_string='No row was found when one was required')
+        self.useFixture(fixtures.MockPatchObject(FakeLibrary, 'update_loadbalancer_status',
+                                                 update))
+        self.config(group='f5_worker', status_update_retries=1)
+        self.assertRaises(driver_exceptions.UpdateStatusError,
+                          status.StatusReporter().set_status, 'loadbalancer', 'lb1', 'DELETED')
+
     def test_get_returns_a_dict_or_none(self):
         FakeLibrary.listeners = {'l1': {'listener_id': 'l1', 'protocol_port': 80}}
         reporter = status.StatusReporter()
