@@ -187,6 +187,11 @@ poller_opts = [
                     'cycle costs three GETs. A load balancer that a virtual server names and '
                     'the poller does not know is read at once. Statistics are read at least '
                     'every other cycle.'),
+    cfg.IntOpt('new_object_grace', default=30, min=0,
+               help='Seconds the poller leaves the operating status of an object it sees for '
+                    'the first time, and whose status no flow has reported yet, to the flow '
+                    'that is creating it (the flow reports when it ends; a poller status sent '
+                    'just before would move updated_at in Octavia for nothing).'),
 ]
 
 reconciler_opts = [

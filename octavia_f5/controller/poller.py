@@ -142,6 +142,8 @@ class Poller:
         self._reported = getattr(reporter, 'reported', None) or reported_lib.Reported()
         self._seen = set()        # (kind, id) of the objects this poller derived last cycle
         self._known = {}          # self._reported's statuses, read once per cycle
+        self._grace = opts.new_object_grace
+        self._first_seen = {}     # (kind, id) -> clock time first seen while unreported
         self._sent_stats = {}     # listener id -> statistics record Octavia has from us
         self._generations = None  # (kind, id) -> generation at the last cycle; None: no cycle
         self._touched = {}        # (kind, id) -> clock time the device last showed a change
@@ -275,12 +277,19 @@ class Poller:
             records = []
             for object_id, status in sorted(derived.get(kind, {}).items()):
                 key = (kind, object_id)
+                if key not in self._known and not full and self._new(key, now):
+                    continue   # the flow creating it reports it (new_object_grace)
                 if full or self._known.get(key) != status or key in self._touched:
                     records.append(status_lib.status_record(object_id,
                                                             operating_status=status))
             if records:
                 update[kind] = records
         return update
+
+    def _new(self, key, now):
+        """Whether ``key``, unknown to Octavia's record, was first seen within the grace."""
+        first = self._first_seen.setdefault(key, now)
+        return now - first < self._grace
 
     def _statistics_changes(self, snapshot, full):
         records = []
@@ -309,6 +318,8 @@ class Poller:
         seen = {(kind, object_id) for kind, objects in derived.items() for object_id in objects}
         self._reported.forget(self._seen - seen)
         self._seen = seen
+        self._first_seen = {k: t for k, t in self._first_seen.items()
+                            if k in seen and k not in self._known}
         self._sent_stats = {k: v for k, v in self._sent_stats.items()
                             if k in snapshot.listeners}
 

@@ -72,7 +72,8 @@ class PollerTestCase(base.TestCase):
         self.config(group=config.BIGIP_GROUP, devices=self.simulator.urls,
                     username=self.simulator.username, password=self.simulator.password,
                     verify='false', max_retries=1)
-        self.config(group=config.POLLER_GROUP, resend_window=0, full_report_interval=0)
+        self.config(group=config.POLLER_GROUP, resend_window=0, full_report_interval=0,
+                    new_object_grace=0)
         self.config(group=config.WORKER_GROUP, status_update_retries=3,
                     status_update_max_backoff=0.5)
         status.reset()

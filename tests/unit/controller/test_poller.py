@@ -102,7 +102,7 @@ class PollerTestCase(base.TestCase):
     def setUp(self):
         super().setUp()
         self.config(group=config.POLLER_GROUP, resend_window=0, full_report_interval=0,
-                    loadbalancer_interval=60)
+                    loadbalancer_interval=60, new_object_grace=0)
         self.device = FakeDevice()
         self.cluster = FakeCluster(self.device)
         self.reporter = FakeReporter()

@@ -73,3 +73,17 @@ class TestPollerSendsOnlyWhatOctaviaLacks(tp.PollerTestCase):
         self.device.pools[tp.POOL]['membersReference']['items'].pop()
         self.cycle(p)
         self.assertNotIn(('members', tp.MEMBER2), self.reporter.reported.statuses())
+
+    def test_a_new_object_is_left_to_its_flow_for_the_grace(self):
+        self.config(group='f5_poller', new_object_grace=30)
+        p = self.make_poller()
+        p.run_once()
+        self.assertEqual([], self.reporter.statuses)
+        # The flow reported the pool's members before the grace ended: only the others go.
+        self.reporter.update_status({'members': [
+            {'id': tp.MEMBER, 'operating_status': 'ONLINE'},
+            {'id': tp.MEMBER2, 'operating_status': 'ONLINE'}]})
+        self.cycle(p, advance=30)
+        sent = tp.statuses(self.reporter.statuses[-1])
+        self.assertNotIn(('members', tp.MEMBER), sent)
+        self.assertIn(('pools', tp.POOL), sent)
