@@ -11,6 +11,9 @@ What could be misread, and by whom:
 * An iRule is TCL: inside a double-quoted literal ``\\ " $ [`` are live (substitution and
   command execution). ``tcl_quote`` escapes every special character, and CR, LF, NUL and other
   control characters are refused before any value gets this far.
+* Octavia checks REGEX values with Python's ``re``; iRules run them in TCL's ARE engine, which
+  refuses part of Python's syntax (only when a request arrives) and reads some escapes
+  differently: ``check_regex`` refuses those too.
 """
 
 import re
@@ -73,6 +76,21 @@ def check_text(field, value, max_len=MAX_VALUE):
     return value
 
 
+def check_name(field, value):
+    """Return a name or description unless it holds characters outside Unicode's BMP.
+
+    Octavia's MySQL schema (charset utf8, three bytes a character) cannot store them. On an
+    update Octavia calls the provider first and writes afterwards: the write fails (HTTP 500,
+    Octavia keeps the old text) after the job was posted, and the device would take the new
+    text. The device itself shows non-ASCII as '?' (``description``).
+    """
+    if isinstance(value, str) and any(char > '\uffff' for char in value):
+        raise exceptions.InvalidValue(
+            field, "characters outside Unicode's Basic Multilingual Plane (such as emoji) "
+                   "are refused: Octavia's database cannot store them")
+    return value
+
+
 def check_token(field, value):
     """Return a header or cookie name if it is an RFC 7230 token, else raise InvalidValue."""
     if not isinstance(value, str) or not _TOKEN.match(value) or len(value) > MAX_VALUE:
@@ -83,13 +101,106 @@ def check_token(field, value):
 
 
 def check_regex(field, value):
-    """Return ``value`` if it is printable ASCII and compiles as a regular expression."""
+    """Return ``value`` if it is printable ASCII and a regex that Python and TCL read alike.
+
+    Octavia checks a REGEX value with Python's ``re``; the iRule evaluates it with TCL's ARE
+    engine (``matches_regex``), which refuses some of Python's syntax when the first request
+    arrives (a TCL error resets every connection) and reads some escapes differently.
+    """
     check_text(field, value)
     try:
         re.compile(value)
     except re.error as exc:
         raise exceptions.InvalidValue(field, 'not a valid regular expression: %s' % exc)
+    problem = _tcl_regex_problem(value)
+    if problem:
+        raise exceptions.InvalidValue(
+            field, 'BIG-IP evaluates regular expressions with TCL, which %s' % problem)
     return value
+
+
+# TCL ARE's largest repetition count (RE_DUP_MAX); {256} fails to compile.
+_MAX_REPEAT = 255
+_BOUND = re.compile(r'\{(\d+)(?:,(\d*))?\}')
+_DIGITS = '0123456789'
+_HEX = frozenset('0123456789abcdefABCDEF')
+
+
+def _tcl_regex_problem(value):
+    r"""Why TCL's ARE engine would refuse or misread ``value`` (a valid Python regex), or None.
+
+    Checked against tclsh 8.6 (the engine of BIG-IP's TCL 8.4): groups other than (?:...),
+    lookaheads (not repeated) and (?#...) comments; possessive quantifiers; counts above 255
+    or malformed; [: [. [= and octal escapes inside brackets; backreferences; \b and \B
+    (TCL: backspace and backslash); \N{...}; \xHH followed by a hex digit (TCL takes every
+    following hex digit).
+    """
+    index, length, in_class = 0, len(value), False
+    groups = []
+    while index < length:
+        char = value[index]
+        if char == '\\':
+            escaped = value[index + 1:index + 2]
+            if escaped in ('b', 'B') and not in_class:
+                return ('reads \\b as a backspace and \\B as a backslash, not as word '
+                        'boundaries')
+            if escaped == 'N':
+                return 'has no \\N{...} named characters'
+            # Python took exactly two hex digits after \x (re.compile passed).
+            if escaped == 'x' and value[index + 4:index + 5] in _HEX:
+                return ('reads every hex digit after \\x as part of the escape; write '
+                        '\\u00HH')
+            if in_class and escaped in _DIGITS:
+                return 'has no octal escapes inside brackets; write \\u00HH'
+            if escaped in _DIGITS[1:]:
+                # TCL refuses some (a group repeated {0} times, one inside a lookahead).
+                return ('refuses some backreferences (to a group repeated {0} times, inside a '
+                        'lookahead), so none are accepted')
+            index += 2
+        elif in_class:
+            if value[index:index + 2] in ('[:', '[.', '[='):
+                return ('reads %s inside brackets as the start of a character class, '
+                        'collating element or equivalence class (Python does not); write '
+                        '\\[' % value[index:index + 2])
+            in_class = char != ']'
+            index += 1
+        elif char == '[':
+            in_class = True
+            index += 1
+            index += value[index:index + 1] == '^'
+            index += value[index:index + 1] == ']'
+        elif char == '(':
+            kind = value[index + 2:index + 3] if value[index + 1:index + 2] == '?' else '('
+            if kind not in ('(', ':', '=', '!', '#'):
+                return ('supports no (?%s...) groups: only (?:...), (?=...), (?!...) and '
+                        '(?#...) (no named groups, lookbehinds, atomic groups or embedded '
+                        'options)' % kind)
+            groups.append(kind)
+            index += 1 if kind == '(' else 3
+        elif char == ')':
+            index += 1
+            lookahead = groups and groups.pop() in ('=', '!')
+            if lookahead and value[index:index + 1] in ('*', '+', '?', '{'):
+                return 'cannot repeat a lookahead'
+        else:
+            if char == '{' and value[index + 1:index + 2] in _DIGITS + ',':
+                # TCL reads "{" then a digit as a count and refuses a malformed one; Python
+                # reads it as a plain brace. "{,n}" is a count only in Python.
+                bound = _BOUND.match(value, index)
+                if not bound:
+                    return ('reads "{" followed by a digit or comma as a repetition count '
+                            '{m}, {m,} or {m,n}; write \\{ for a brace')
+                if any(int(n) > _MAX_REPEAT for n in bound.groups() if n):
+                    return 'allows at most %d repetitions in {m,n}' % _MAX_REPEAT
+                index = bound.end()
+            elif char in '*+?':
+                index += 1
+            else:
+                index += 1
+                continue
+            if value[index:index + 1] == '+':
+                return 'has no possessive quantifiers (*+, ++, ?+, {m,n}+)'
+    return None
 
 
 def policy_safe(value):

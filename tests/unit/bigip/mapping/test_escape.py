@@ -100,3 +100,64 @@ class TestTcl(base.TestCase):
         script = 'rename exec {}\n' + script
         output = tcl.run(script).decode('ascii').split('\x00')[:-1]
         self.assertEqual(HOSTILE, output)
+
+
+# Valid in Python's re (what Octavia checks), refused or misread by TCL's ARE engine, with
+# what the refusal names.
+TCL_REGEX_REFUSALS = [
+    ('(?<=a)b', '(?<...)'), ('(?<!a)b', '(?<...)'), ('(?P<n>a)', '(?P...)'),
+    ('(?P<n>a)(?P=n)', '(?P...)'), ('(?>a)', '(?>...)'), ('(?i)a', '(?i...)'),
+    ('(?i:a)b', '(?i...)'), ('(?s).', '(?s...)'), ('a*+', 'possessive'), ('a++', 'possessive'),
+    ('a{2}+', 'possessive'), ('.{256}', 'at most 255'), ('a{1,300}', 'at most 255'),
+    ('a{,3}', 'repetition count'), ('x{5', 'repetition count'), ('{1a', 'repetition count'),
+    (r'\bword\b', 'backspace'), (r'\Bx', 'backspace'), (r'\N{DIGIT ONE}', r'\N'),
+    (r'\x41BC', r'\x'), ('[[:alpha:]]', '[:'), ('[[.a.]]', '[.'), (r'[\1]', 'octal'),
+    (r'(a)\1', 'backreferences'), ('(?=a)*b', 'lookahead'), ('(?!a){2}b', 'lookahead'),
+]
+# Accepted: they mean the same in both engines.
+TCL_REGEX_ACCEPTED = [
+    '^/api/v[0-9]+/', r'\.(jpg|png)$', r'^(www\.)?example\.com$', r'^/users/\d+$',
+    'a{1,3}b{2}c{0,255}', 'a{x}', '(?:a|b)+?', '(?=a)a', '(?!b)a', 'a(?#note)b', r'[\b]',
+    r'[\]\[]', '[]a]', '[^]a]', r'\x41\u0042', r'\{1\}', r'\A\d\D\s\S\w\W\Z', '[a-]',
+]
+
+
+class TestRegex(base.TestCase):
+
+    def test_syntax_tcl_refuses_or_misreads_is_refused_naming_it(self):
+        for value, named in TCL_REGEX_REFUSALS:
+            error = self.assertRaises(exceptions.InvalidValue, escape.check_regex, 'value',
+                                      value)
+            self.assertEqual('value', error.field)
+            self.assertIn('TCL', error.reason)
+            self.assertIn(named, error.reason, value)
+
+    def test_regexes_both_engines_read_alike_are_accepted(self):
+        for value in TCL_REGEX_ACCEPTED:
+            self.assertEqual(value, escape.check_regex('value', value))
+
+    @testtools.skipUnless(tcl.TCLSH, 'tclsh is not installed')
+    def test_accepted_regexes_compile_in_tcl_and_refused_ones_do_not(self):
+        # [regexp] compiles its pattern as iRules' matches_regex does; each line prints 1
+        # when the pattern compiles.
+        refused_by_tcl = [v for v, _named in TCL_REGEX_REFUSALS
+                          if v not in (r'\x41BC', '[[:alpha:]]', '[[.a.]]', r'\bword\b',
+                                       r'\Bx', '(?i)a', '(?s).', 'a{,3}', r'(a)\1')]
+        values = TCL_REGEX_ACCEPTED + refused_by_tcl
+        script = ''.join('puts [expr {![catch {regexp -- %s x}]}]\n' % escape.tcl_quote(v)
+                         for v in values)
+        output = tcl.run(script).decode('ascii').split()
+        self.assertEqual(['1'] * len(TCL_REGEX_ACCEPTED) + ['0'] * len(refused_by_tcl),
+                         output)
+
+
+class TestNames(base.TestCase):
+
+    def test_characters_octavia_cannot_store_are_refused(self):
+        error = self.assertRaises(exceptions.InvalidValue, escape.check_name, 'name',
+                                  'web \U0001F600')
+        self.assertIn('Basic Multilingual Plane', error.reason)
+
+    def test_other_text_passes_as_it_is(self):
+        for value in ('Zürich €', '"[exec id]"', '', None, 'x' * 255):
+            self.assertEqual(value, escape.check_name('name', value))

@@ -78,6 +78,17 @@ class TestMemberRefusals(base.MappingTestCase):
         self.assertInvalid('monitor_port', '1-65535', member.validate,
                            fixtures.member(0, monitor_port=70000).to_dict())
 
+    def test_addresses_that_are_no_unicast_host_are_refused(self):
+        for address, reason in (('0.0.0.0', 'unspecified'), ('::', 'unspecified'),
+                                ('127.0.0.1', 'loopback'), ('127.1.1.254', 'loopback'),
+                                ('::1', 'loopback'), ('224.0.0.1', 'multicast'),
+                                ('ff02::1', 'multicast'), ('255.255.255.255', 'broadcast'),
+                                ('::ffff:192.0.2.9', 'give the IPv4 address 192.0.2.9')):
+            self.assertInvalid('address', reason, member.validate,
+                               fixtures.member(0, address=address).to_dict())
+        self.assertInvalid('monitor_address', 'loopback', member.validate,
+                           fixtures.member(0, monitor_address='127.0.0.1').to_dict())
+
 
 class _Body(object):
     """Lets a member body be stored through the golden-file format of resources."""
