@@ -162,17 +162,26 @@ class Cluster(object):
             return list(self.devices)
         return [self.active()]
 
-    def sync(self, only_if_changed=False):
+    def sync(self, only_if_changed=False, wrote_to=None):
         """Push the active device's configuration to the group; False if not done.
 
         With several devices the active device is asked first whether it still is
         (ensure_active): ActiveDeviceChanged then means the writes went to a standby and must
         be made again. ``only_if_changed``: skip it when this process has written nothing to
         the device since its last config-sync from it (counted before that sync was sent).
+        ``wrote_to``: names of the devices the caller wrote to; if the active device is not
+        one of them (another thread saw a failover and moved the cache on), the caller's
+        writes went to a standby: ActiveDeviceChanged, even when no sync is needed from the
+        new active device.
         """
         if self.sync_mode != 'config-sync' or not self.device_group:
             return False
         device = self.active()
+        if wrote_to is not None and device.name not in wrote_to:
+            raise exceptions.ActiveDeviceChanged(
+                'the writes went to %s; %s is active now' % (', '.join(sorted(wrote_to)),
+                                                             device.name),
+                device=device.name)
         writes = device.writes
         if only_if_changed and self._synced_writes.get(device.name) == writes:
             return False

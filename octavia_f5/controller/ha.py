@@ -62,9 +62,12 @@ class Watcher(object):
         return active.name, status, True
 
     def start(self):
-        """Check every interval in a daemon thread (the first check after one interval)."""
-        self._periodic = periodic.Periodic('HA watcher', self.interval, self.check,
-                                           first_wait=True).start()
+        """Check every interval in a daemon thread, the first check at once.
+
+        The first check learns which device is active; a failover before it would go
+        unnoticed (the first look simply finds the new active device).
+        """
+        self._periodic = periodic.Periodic('HA watcher', self.interval, self.check).start()
         return self
 
     def stop(self, timeout=None):

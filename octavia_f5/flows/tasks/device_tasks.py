@@ -299,7 +299,7 @@ class ApplyChanges(base.OperationTask):
             done['created'][device.name] = writer.created
             done['patched'][device.name] = writer.patched
         try:
-            group.sync(only_if_changed=True)
+            group.sync(only_if_changed=True, wrote_to=set(done['created']))
         except exceptions.DeviceUnavailable:
             raise
         except Exception:

@@ -118,7 +118,7 @@ def run(test, stories, timeout=120.0, tick=None):
                 else:
                     _post_next(test, story)
         if tick is not None:
-            tick()
+            tick(sum(len(s.outcomes) for s in stories))
         time.sleep(0.05)
 
 
@@ -136,22 +136,29 @@ def _where(test, story):
 
 
 class Schedule(object):
-    """Actions due at given seconds after ``start()``; ``tick()`` runs those that are due."""
+    """Actions due at given points of a stream; ``tick(ended)`` runs those that are due.
 
-    def __init__(self, *actions):
+    A point is seconds after ``start()``, or with ``by_operations=True`` a number of ended
+    operations: a fault meant for the middle of a stream must land there however fast the
+    machine runs the stream (seconds suit only what must last a while, like a restart).
+    """
+
+    def __init__(self, *actions, by_operations=False):
         self._actions = sorted(actions, key=lambda a: a[0])
+        self._by_operations = by_operations
         self.done = []
 
     def start(self):
         self._started = time.monotonic()
         return self
 
-    def tick(self):
+    def tick(self, ended=0):
         elapsed = time.monotonic() - self._started
-        while self._actions and self._actions[0][0] <= elapsed:
+        now = ended if self._by_operations else elapsed
+        while self._actions and self._actions[0][0] <= now:
             at, action = self._actions.pop(0)
             action()
-            self.done.append(round(elapsed, 1))
+            self.done.append(now if self._by_operations else round(elapsed, 1))
 
     @property
     def finished(self):

@@ -67,17 +67,19 @@ class DeviceGroupTestCase(base.ReliabilityTestCase):
 class TestFailover(DeviceGroupTestCase):
 
     def test_failover_mid_stream_loses_and_wedges_nothing(self):
-        schedule = streams.Schedule((2.0, lambda: self.sim.sim.failover('bigip2')))
+        schedule = streams.Schedule((6, lambda: self.sim.sim.failover('bigip2')),
+                                    by_operations=True)
         stories = self.run_stream(schedule)
-        self.assert_group_converged(stories, 'failover at %s s' % schedule.done)
+        self.assert_group_converged(stories, 'failover after %s operations' % schedule.done)
 
 
 class TestOutage(DeviceGroupTestCase):
 
     def test_active_device_down_mid_stream_is_resynced_when_back(self):
-        schedule = streams.Schedule((1.5, lambda: self.sim.sim.device_down('bigip1')))
+        schedule = streams.Schedule((5, lambda: self.sim.sim.device_down('bigip1')),
+                                    by_operations=True)
         stories = self.run_stream(schedule)
         # Back after the stream: no flow syncs the group any more, the worker's watcher must.
         self.sim.sim.device_up('bigip1')
-        self.assert_group_converged(stories, 'bigip1 down at %s s, up after the stream'
+        self.assert_group_converged(stories, 'bigip1 down after %s operations, up after the stream'
                                     % schedule.done)

@@ -54,9 +54,10 @@ class TestTokenExpiry(TroubleTestCase):
 
     def test_tokens_expired_mid_flow_are_replaced(self):
         expire = self.sim.sim.expire_tokens
-        schedule = streams.Schedule(*((at, expire) for at in (0.5, 1.5, 2.5, 3.5, 4.5)))
+        schedule = streams.Schedule(*((at, expire) for at in (2, 6, 10, 14, 18)),
+                                    by_operations=True)
         stories = self.run_stream(schedule)
-        self.assert_ridden_through(stories, 'tokens expired at %s s' % schedule.done)
+        self.assert_ridden_through(stories, 'tokens expired after %s operations' % schedule.done)
 
 
 class TestDeviceRestart(TroubleTestCase):
