@@ -75,7 +75,7 @@ class TestWorkerDeath(base.ReliabilityTestCase):
         self.assertEqual([], problems)
         self.assertTrue(steady.alive())
 
-    def kill_when_due(self):
+    def kill_when_due(self, ended=0):
         """SIGKILL the victim at random moments (KILLS times), restarting it each time."""
         now = time.monotonic()
         if len(self.kills) >= KILLS or now < self.next_kill:
