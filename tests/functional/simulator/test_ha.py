@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """HA over HTTP: failover, config-sync, sync status, devices going down and coming back."""
 
+import time
+
 import requests
 
 from tests.functional.simulator import base
@@ -72,6 +74,15 @@ class TestHaOverHttp(base.SimulatorTestCase):
     def test_device_taken_down_through_its_own_port_then_brought_up(self):
         response = requests.post(self.urls[0] + '/sim/devices/bigip1/down', timeout=5)
         self.assertEqual(200, response.status_code)
+        # The device goes down once its answer is sent, so a request right after may still
+        # be served; within a few seconds connections must be refused.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                self.call(self.bigip1, 'GET', '/mgmt/tm/cm/device')
+            except requests.ConnectionError:
+                break
+            time.sleep(0.05)
         self.assertRaises(requests.ConnectionError, self.call, self.bigip1, 'GET',
                           '/mgmt/tm/cm/device')
         self.assertEqual({'bigip1': 'offline', 'bigip2': 'active'}, self.states(self.bigip2))
